@@ -1,0 +1,1 @@
+"""Local stack, content seeding and OpenAPI tooling (not deployed)."""

@@ -1,0 +1,340 @@
+"""The whole API on this machine, shaped like ``sam local start-api`` (no Docker needed).
+
+- DynamoDB: moto's server over HTTP on a free loopback port, one request at a time (the
+  real service applies each write and transaction atomically; a single-threaded server
+  does the same), with the tables of template.yaml and the seeded knowledge base.
+- Functions: routes and environment read from template.yaml; each function runs in its
+  own worker processes (like Lambda containers: one event at a time each, several in
+  parallel), invoked with an API Gateway REST proxy event of the same shape as sam local's.
+- Also served: ``/openapi.json`` (the merged spec) and the demo page and widgets of ``web/``.
+
+Run with ``make run`` (``PORT``, default 3000; ``LOCAL_WORKERS`` per function, default 2).
+"""
+
+import base64
+import json
+import logging
+import mimetypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from infra import cfn
+
+WEB_DIR = cfn.ROOT / "web"
+STAGE = "Prod"
+NOT_FOUND = {"error": {"code": "NOT_FOUND", "message": "Nothing was found here."}}
+
+
+# --- DynamoDB ---------------------------------------------------------------------------
+
+
+def start_dynamodb(host: str = "127.0.0.1") -> tuple[str, Any]:
+    """Start moto's DynamoDB server on a free port; returns its URL and the server."""
+    from moto.server import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per DynamoDB call
+
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(host, 0, app, threaded=False)
+    threading.Thread(target=server.serve_forever, name="dynamodb", daemon=True).start()
+    return f"http://{host}:{server.server_port}", server
+
+
+def prepare_tables(table_names: dict[str, str]) -> None:
+    """Create the template's tables and seed the knowledge base into the content table."""
+    sys.path.insert(0, str(cfn.ROOT / "shared"))
+    from clinic.aws import dynamodb
+    from clinic.content_store import DynamoContent
+    from clinic.knowledge import read_content_files
+
+    cfn.create_tables(dynamodb(), table_names)
+    report = DynamoContent(table_names["ContentTable"]).seed(read_content_files())
+    print(f"seeded content version {report.version}: {len(report.written)} entries", flush=True)
+
+
+# --- functions ----------------------------------------------------------------------------
+
+_handler: Any = None
+
+
+class LocalContext:
+    """The parts of the Lambda context object that handlers and Powertools read."""
+
+    def __init__(self, function_name: str, timeout_s: int = 10) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = 512
+        self.invoked_function_arn = f"arn:aws:lambda:ap-east-1:123456789012:function:{function_name}"
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + timeout_s
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before the (local) timeout."""
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def _load_function(code_dir: str, handler: str, environment: dict[str, str]) -> None:
+    """Worker initialiser: this process becomes one container of one function."""
+    global _handler  # noqa: PLW0603 - the worker process's one handler
+    os.environ.update(environment)
+    sys.path[:0] = [code_dir, str(cfn.ROOT / "shared")]
+    module_name, func_name = handler.rsplit(".", 1)
+    module: ModuleType = __import__(module_name)
+    _handler = getattr(module, func_name)
+
+
+def _invoke(function_name: str, event: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = _handler(event, LocalContext(function_name))
+    return result
+
+
+class FunctionPool:
+    """Worker processes for one function; each handles one event at a time."""
+
+    def __init__(self, function: cfn.Function, workers: int) -> None:
+        self.name = function.name
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_load_function,
+            initargs=(str(function.code_dir), function.handler, function.environment),
+        )
+        # Start every worker now, so the first request does not pay the imports.
+        list(self._pool.map(_warm, range(workers)))
+
+    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Run the function on ``event`` and return its proxy response."""
+        return self._pool.submit(_invoke, self.name, event).result()
+
+    def close(self) -> None:
+        """Stop the workers."""
+        self._pool.shutdown(cancel_futures=True)
+
+
+def _warm(_: int) -> bool:
+    return _handler is not None
+
+
+# --- HTTP ---------------------------------------------------------------------------------
+
+
+def build_event(
+    route: cfn.Route, method: str, raw_path: str, headers: dict[str, list[str]], body: bytes, client_ip: str, host: str
+) -> dict[str, Any]:
+    """An API Gateway REST proxy event as ``sam local start-api`` builds it."""
+    split = urlsplit(raw_path)
+    path = unquote(split.path)
+    match = route.pattern.match(path)
+    path_params = match.groupdict() if match else {}
+    query = parse_qs(split.query, keep_blank_values=True)
+    if body:
+        try:
+            body_text, is_base64 = body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            body_text, is_base64 = base64.b64encode(body).decode("ascii"), True
+    now = datetime.now(UTC)
+    return {
+        "resource": route.path,
+        "path": path,
+        "httpMethod": method,
+        "headers": {name: values[-1] for name, values in headers.items()},
+        "multiValueHeaders": headers,
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": path_params or None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourceId": "123456",
+            "resourcePath": route.path,
+            "httpMethod": method,
+            "extendedRequestId": None,
+            "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "path": path,
+            "accountId": "123456789012",
+            "protocol": "HTTP/1.1",
+            "stage": STAGE,
+            "domainPrefix": host.split(":")[0],
+            "requestTimeEpoch": int(now.timestamp() * 1000),
+            "requestId": str(uuid.uuid4()),
+            "identity": {
+                "cognitoIdentityPoolId": None,
+                "accountId": None,
+                "cognitoIdentityId": None,
+                "caller": None,
+                "accessKey": None,
+                "sourceIp": client_ip,
+                "cognitoAuthenticationType": None,
+                "cognitoAuthenticationProvider": None,
+                "userArn": None,
+                "userAgent": headers.get("User-Agent", ["Custom User Agent String"])[-1],
+                "user": None,
+            },
+            "domainName": host,
+            "apiId": "1234567890",
+        },
+        "body": body_text if body else None,
+        "isBase64Encoded": is_base64 if body else False,
+        "version": "1.0",
+    }
+
+
+class LocalApi(ThreadingHTTPServer):
+    """The HTTP front: routes from template.yaml, the spec, and the demo page."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], pools: dict[str, FunctionPool], spec: bytes) -> None:
+        super().__init__(address, _RequestHandler)
+        self.pools = pools
+        self.spec = spec
+        self.routes = cfn.routes()
+
+    def match(self, method: str, path: str) -> cfn.Route | None:
+        """The route serving ``method`` on ``path``, if any (a specific method before ANY)."""
+        candidates = [route for route in self.routes if route.pattern.match(path)]
+        for route in candidates:
+            if route.method == method:
+                return route
+        return next((route for route in candidates if route.method == "ANY"), None)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: LocalApi
+    protocol_version = "HTTP/1.1"
+
+    def _handle(self) -> None:
+        path = urlsplit(self.path).path
+        route = self.server.match(self.command, unquote(path))
+        if route is None:
+            self._static(path)
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers: dict[str, list[str]] = {}
+        for name, value in self.headers.items():
+            headers.setdefault(name, []).append(value)
+        event = build_event(
+            route, self.command, self.path, headers, body, self.client_address[0], self.headers.get("Host", "")
+        )
+        try:
+            response = self.server.pools[route.function].invoke(event)
+        except Exception as error:  # noqa: BLE001 - a crashed function is a 502, as on API Gateway
+            print(f"function {route.function} failed: {type(error).__name__}", file=sys.stderr, flush=True)
+            self._send(502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}')
+            return
+        out_headers: dict[str, Any] = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            out_headers[name] = values
+        raw = response.get("body") or ""
+        payload = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode()
+        self._send(int(response.get("statusCode", 200)), out_headers, payload)
+
+    def _static(self, path: str) -> None:
+        if self.command not in {"GET", "HEAD"}:
+            self._send(404, {"Content-Type": "application/json"}, json.dumps(NOT_FOUND).encode())
+            return
+        if path == "/openapi.json":
+            self._send(200, {"Content-Type": "application/json"}, self.server.spec)
+            return
+        target = (WEB_DIR / (path.lstrip("/") or "index.html")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(WEB_DIR.resolve()) or not target.is_file():
+            self._send(404, {"Content-Type": "application/json"}, json.dumps(NOT_FOUND).encode())
+            return
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type.endswith("javascript"):
+            content_type += "; charset=utf-8"
+        self._send(200, {"Content-Type": content_type, "Cache-Control": "no-cache"}, target.read_bytes())
+
+    def _send(self, status: int, headers: dict[str, Any], payload: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            for item in value if isinstance(value, list) else [value]:
+                self.send_header(name, str(item))
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        # Method, path without the query string, status: the query may carry search words.
+        print(f"{self.command} {urlsplit(self.path).path} {args[1] if len(args) > 1 else ''}", flush=True)
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+def main() -> None:
+    """Start DynamoDB, the functions and the HTTP front; serve until Ctrl-C."""
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "3000"))
+    workers = int(os.environ.get("LOCAL_WORKERS", "2"))
+    for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "ap-east-1"}.items():
+        os.environ.setdefault(key, value)
+
+    endpoint, dynamodb_server = start_dynamodb(host)
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+    tables = cfn.local_table_names()
+    prepare_tables(tables)
+
+    api = LocalApi((host, port), {}, b"")
+    port = api.server_port
+    origins = os.environ.get("ALLOWED_ORIGINS", f"http://127.0.0.1:{port},http://localhost:{port}")
+    refs = {**cfn.parameter_defaults(), **tables, "AllowedOrigins": origins}
+    shared_env = {key: os.environ[key] for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")}
+    shared_env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+    functions = cfn.functions(refs)
+    api.pools = {
+        name: FunctionPool(cfn.Function(f.name, f.code_dir, f.handler, {**f.environment, **shared_env}), workers)
+        for name, f in functions.items()
+    }
+    from infra.openapi import merged_spec_json
+
+    api.spec = merged_spec_json().encode()
+
+    print(
+        f"Clinic API (local stack) ready on http://{host}:{port}\n"
+        f"  functions : {', '.join(f'{n} x{workers}' for n in api.pools)}\n"
+        f"  routes    : {len(api.routes)} from template.yaml; spec at /openapi.json; demo page at /\n"
+        f"  DynamoDB  : {endpoint} (moto server) tables {', '.join(tables.values())}\n"
+        f"  CORS      : {origins}\n"
+        "Ctrl-C stops it.",
+        flush=True,
+    )
+
+    def stop(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        api.serve_forever()
+    except KeyboardInterrupt:
+        print("stopping…", flush=True)
+    finally:
+        api.server_close()
+        for pool in api.pools.values():
+            pool.close()
+        dynamodb_server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""Bilingual, typo-tolerant FAQ search over the knowledge base.
+
+A small in-memory ranked search (BM25 over question, keywords and answer) rather than a
+search service: the FAQ holds a few dozen entries, so an index per warm container answers
+in well under a millisecond with no network call. Chinese has no spaces between words, so
+it is indexed as character unigrams and bigrams; Simplified characters are folded to
+Traditional (zhconv); English typos are matched to the vocabulary with rapidfuzz; synonym
+groups from the knowledge base (暗瘡 / 痤瘡 / acne / pimples …) expand the query.
+"""
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from clinic.knowledge import LANGS, Faq, KnowledgeBase, Lang
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u9fff\uf900-\ufaff]+")
+# Words that carry no meaning for matching a question (English); CJK particles likewise.
+_STOPWORDS = frozenset(
+    """a an and are as at be can could do does did for from how i if in is it its me my of on or
+    so that the this to was what when where which who why will with you your after before any
+    there get 的 了 嗎 呢 是 我 你 會 有 在 和 及 與 嘅 咩 唔 係 啲 㗎 吖 呀 要""".split()
+)
+_FIELD_WEIGHTS = {"question": 3.0, "keywords": 2.0, "answer": 1.0}
+_SYNONYM_WEIGHT = 0.7
+_TYPO_CUTOFF = 80.0
+_MIN_RELATIVE_SCORE = 0.15
+_K1, _B = 1.2, 0.75
+
+
+def normalise(text: str) -> str:
+    """Width-folded, lower-case text with Simplified Chinese folded to Traditional."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    if _CJK.search(text):
+        from zhconv import convert  # loaded on the first Chinese text only (cold start)
+
+        text = convert(text, "zh-hant")
+    return text
+
+
+def _stem(word: str) -> str:
+    # A light English suffix fold (pores → pore, treatments → treatment): enough for FAQ
+    # questions, where a full stemmer would be one more dependency for little gain.
+    for suffix in ("ies", "es", "s"):
+        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Search tokens: stemmed English words, and Chinese unigrams plus bigrams."""
+    result = []
+    for run in _TOKEN.findall(normalise(text)):
+        if _CJK.match(run):
+            chars = [char for char in run if char not in _STOPWORDS]
+            result.extend(chars)
+            result.extend(run[i : i + 2] for i in range(len(run) - 1))
+        elif run not in _STOPWORDS:
+            result.append(_stem(run))
+    return result
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked search result."""
+
+    faq: Faq
+    score: float
+
+
+@dataclass(frozen=True)
+class _Document:
+    faq: Faq
+    fields: dict[str, Counter[str]]
+    length: float
+
+
+class FaqIndex:
+    """A BM25 index of the FAQ in both languages."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._synonyms = [tuple(normalise(term) for term in group) for group in kb.synonyms.groups]
+        self._docs: dict[Lang, list[_Document]] = {lang: [] for lang in LANGS}
+        for lang in LANGS:
+            for faq in kb.faqs:
+                fields = {
+                    "question": Counter(tokens(faq.question.get(lang))),
+                    "keywords": Counter(tokens(" ".join(faq.keywords.get(lang)))),
+                    "answer": Counter(tokens(faq.answer.get(lang))),
+                }
+                length = sum(_FIELD_WEIGHTS[name] * sum(c.values()) for name, c in fields.items())
+                self._docs[lang].append(_Document(faq, fields, length))
+        self._stats = {lang: self._statistics(lang) for lang in LANGS}
+        self._vocabulary = sorted(
+            {
+                token
+                for docs in self._docs.values()
+                for doc in docs
+                for c in doc.fields.values()
+                for token in c
+            }
+        )
+
+    def _statistics(self, lang: Lang) -> tuple[dict[str, float], float]:
+        docs = self._docs[lang]
+        frequency: Counter[str] = Counter()
+        for doc in docs:
+            frequency.update({token for counter in doc.fields.values() for token in counter})
+        idf = {t: math.log(1 + (len(docs) - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
+        average = sum(doc.length for doc in docs) / max(len(docs), 1)
+        return idf, average
+
+    def _query_terms(self, query: str) -> dict[str, float]:
+        """Query tokens with weights: typo corrections and synonyms count a little less."""
+        from rapidfuzz import fuzz, process
+
+        text = normalise(query)
+        terms: dict[str, float] = dict.fromkeys(tokens(text), 1.0)
+        vocabulary = set(self._vocabulary)
+        for token in list(terms):
+            if token in vocabulary or _CJK.match(token) or len(token) < 4:
+                continue
+            for match, similarity, _ in process.extract(
+                token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF, limit=3
+            ):
+                terms[match] = max(terms.get(match, 0.0), similarity / 100)
+        words = set(terms)
+        for group in self._synonyms:
+            if any(self._mentions(text, words, term) for term in group):
+                for term in group:
+                    for token in tokens(term):
+                        terms[token] = max(terms.get(token, 0.0), _SYNONYM_WEIGHT)
+        return terms
+
+    @staticmethod
+    def _mentions(text: str, words: set[str], term: str) -> bool:
+        if _CJK.search(term):
+            return term in text
+        return all(_stem(word) in words for word in term.split())
+
+    def _rank(self, terms: dict[str, float], lang: Lang) -> list[Hit]:
+        idf, average = self._stats[lang]
+        hits = []
+        for doc in self._docs[lang]:
+            score = 0.0
+            for term, weight in terms.items():
+                tf = sum(
+                    _FIELD_WEIGHTS[name] * counter[term] for name, counter in doc.fields.items()
+                )
+                if tf:
+                    norm = _K1 * (1 - _B + _B * doc.length / average)
+                    score += weight * idf.get(term, 0.0) * tf * (_K1 + 1) / (tf + norm)
+            if score > 0:
+                hits.append(Hit(doc.faq, score))
+        hits.sort(key=lambda hit: -hit.score)
+        if not hits:
+            return []
+        top = hits[0].score
+        return [
+            Hit(hit.faq, round(hit.score / top, 3))
+            for hit in hits
+            if hit.score >= top * _MIN_RELATIVE_SCORE
+        ]
+
+    def search(self, query: str, lang: Lang, limit: int = 10) -> tuple[list[Hit], bool]:
+        """Ranked hits for ``query`` (scores relative to the best, 1.0) and whether they come
+        from the other language's text because the requested one had no match."""
+        terms = self._query_terms(query)
+        hits = self._rank(terms, lang)
+        if hits:
+            return hits[:limit], False
+        other: Lang = "zh-HK" if lang == "en" else "en"
+        return self._rank(terms, other)[:limit], True
+
+
+_last_index: tuple[KnowledgeBase, FaqIndex] | None = None
+
+
+def index_for(kb: KnowledgeBase) -> FaqIndex:
+    """The search index of a knowledge base, built once per (immutable) knowledge base."""
+    global _last_index  # noqa: PLW0603 - one slot: the content cache hands out one object at a time
+    if _last_index is None or _last_index[0] is not kb:
+        _last_index = (kb, FaqIndex(kb))
+    return _last_index[1]
+
+
+class FaqRef(BaseModel):
+    """A pointer to another FAQ entry."""
+
+    id: str
+    question: str
+
+
+class FaqItem(BaseModel):
+    """One FAQ entry in one language, with its search score when searched."""
+
+    id: str
+    question: str
+    answer: str
+    score: float | None = None
+    related: list[FaqRef]
+    treatments: list[str]
+
+
+class FaqList(BaseModel):
+    """The FAQ list or a search's ranked results."""
+
+    items: list[FaqItem]
+    lang: Lang
+    fallback: bool = False
+    query: str | None = None
+
+
+def render(kb: KnowledgeBase, faq: Faq, lang: Lang, score: float | None = None) -> FaqItem:
+    """A FAQ entry as the API shows it in ``lang``."""
+    related = [other for other in (kb.faq(ref) for ref in faq.related) if other]
+    return FaqItem(
+        id=faq.id,
+        question=faq.question.get(lang),
+        answer=faq.answer.get(lang),
+        score=score,
+        related=[FaqRef(id=other.id, question=other.question.get(lang)) for other in related],
+        treatments=list(faq.treatments),
+    )
+
+
+def search_faqs(kb: KnowledgeBase, query: str | None, lang: Lang) -> FaqList:
+    """All entries (no query) or the ranked hits for ``query``."""
+    if not query or not query.strip():
+        return FaqList(items=[render(kb, faq, lang) for faq in kb.faqs], lang=lang)
+    hits, fallback = index_for(kb).search(query, lang)
+    return FaqList(
+        items=[render(kb, hit.faq, lang, hit.score) for hit in hits],
+        lang=lang,
+        fallback=fallback,
+        query=query,
+    )

@@ -1,0 +1,38 @@
+"""Configuration read from the environment that template.yaml (or the local stack) sets."""
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Settings(BaseModel):
+    """Every setting of the functions, with the defaults of the API contract."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    content_table: str = Field("", alias="CONTENT_TABLE")
+    feedback_table: str = Field("", alias="FEEDBACK_TABLE")
+    registrations_table: str = Field("", alias="REGISTRATIONS_TABLE")
+    recommendations_table: str = Field("", alias="RECOMMENDATIONS_TABLE")
+    allowed_origins: tuple[str, ...] = Field((), alias="ALLOWED_ORIGINS")
+    content_cache_seconds: int = Field(300, ge=0, alias="CONTENT_CACHE_SECONDS")
+    min_notice_days: int = Field(1, ge=0, alias="MIN_NOTICE_DAYS")
+    booking_horizon_days: int = Field(60, ge=1, alias="BOOKING_HORIZON_DAYS")
+    daily_capacity: int = Field(20, ge=0, alias="DAILY_CAPACITY")
+    retention_days: int = Field(180, ge=1, alias="RETENTION_DAYS")
+    recommendation_ttl_days: int = Field(90, ge=1, alias="RECOMMENDATION_TTL_DAYS")
+    retry_after_seconds: int = Field(2, ge=1, alias="RETRY_AFTER_SECONDS")
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
+
+
+@cache
+def settings() -> Settings:
+    """The settings of this process, read once (tests call ``settings.cache_clear()``)."""
+    return Settings.model_validate(os.environ)
