@@ -61,7 +61,12 @@ def create_table_requests(table_names: dict[str, str]) -> list[dict[str, Any]]:
             "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
         }
         ttl = props.get("TimeToLiveSpecification", {})
-        requests.append({"create": request, "ttl_attribute": ttl.get("AttributeName") if ttl.get("Enabled") else None})
+        requests.append(
+            {
+                "create": request,
+                "ttl_attribute": ttl.get("AttributeName") if ttl.get("Enabled") else None,
+            }
+        )
     return requests
 
 
@@ -72,7 +77,10 @@ def create_tables(client: Any, table_names: dict[str, str]) -> None:
         if request["ttl_attribute"]:
             client.update_time_to_live(
                 TableName=request["create"]["TableName"],
-                TimeToLiveSpecification={"AttributeName": request["ttl_attribute"], "Enabled": True},
+                TimeToLiveSpecification={
+                    "AttributeName": request["ttl_attribute"],
+                    "Enabled": True,
+                },
             )
 
 
@@ -91,7 +99,9 @@ def _resolve(value: Any, refs: dict[str, str]) -> str:
 
 def parameter_defaults() -> dict[str, str]:
     """Every template parameter's default value."""
-    return {name: str(p.get("Default", "")) for name, p in load_template().get("Parameters", {}).items()}
+    return {
+        name: str(p.get("Default", "")) for name, p in load_template().get("Parameters", {}).items()
+    }
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -77,7 +76,9 @@ class LocalContext:
         self.function_name = function_name
         self.function_version = "$LATEST"
         self.memory_limit_in_mb = 512
-        self.invoked_function_arn = f"arn:aws:lambda:ap-east-1:123456789012:function:{function_name}"
+        self.invoked_function_arn = (
+            f"arn:aws:lambda:ap-east-1:123456789012:function:{function_name}"
+        )
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{function_name}"
         self.log_stream_name = "local"
@@ -134,7 +135,13 @@ def _warm(_: int) -> bool:
 
 
 def build_event(
-    route: cfn.Route, method: str, raw_path: str, headers: dict[str, list[str]], body: bytes, client_ip: str, host: str
+    route: cfn.Route,
+    method: str,
+    raw_path: str,
+    headers: dict[str, list[str]],
+    body: bytes,
+    client_ip: str,
+    host: str,
 ) -> dict[str, Any]:
     """An API Gateway REST proxy event as ``sam local start-api`` builds it."""
     split = urlsplit(raw_path)
@@ -168,7 +175,7 @@ def build_event(
             "accountId": "123456789012",
             "protocol": "HTTP/1.1",
             "stage": STAGE,
-            "domainPrefix": host.split(":")[0],
+            "domainPrefix": host.split(":", maxsplit=1)[0],
             "requestTimeEpoch": int(now.timestamp() * 1000),
             "requestId": str(uuid.uuid4()),
             "identity": {
@@ -199,7 +206,9 @@ class LocalApi(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], pools: dict[str, FunctionPool], spec: bytes) -> None:
+    def __init__(
+        self, address: tuple[str, int], pools: dict[str, FunctionPool], spec: bytes
+    ) -> None:
         super().__init__(address, _RequestHandler)
         self.pools = pools
         self.spec = spec
@@ -230,13 +239,25 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for name, value in self.headers.items():
             headers.setdefault(name, []).append(value)
         event = build_event(
-            route, self.command, self.path, headers, body, self.client_address[0], self.headers.get("Host", "")
+            route,
+            self.command,
+            self.path,
+            headers,
+            body,
+            self.client_address[0],
+            self.headers.get("Host", ""),
         )
         try:
             response = self.server.pools[route.function].invoke(event)
-        except Exception as error:  # noqa: BLE001 - a crashed function is a 502, as on API Gateway
-            print(f"function {route.function} failed: {type(error).__name__}", file=sys.stderr, flush=True)
-            self._send(502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}')
+        except Exception as error:
+            print(
+                f"function {route.function} failed: {type(error).__name__}",
+                file=sys.stderr,
+                flush=True,
+            )
+            self._send(
+                502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}'
+            )
             return
         out_headers: dict[str, Any] = dict(response.get("headers") or {})
         for name, values in (response.get("multiValueHeaders") or {}).items():
@@ -261,7 +282,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type.endswith("javascript"):
             content_type += "; charset=utf-8"
-        self._send(200, {"Content-Type": content_type, "Cache-Control": "no-cache"}, target.read_bytes())
+        self._send(
+            200, {"Content-Type": content_type, "Cache-Control": "no-cache"}, target.read_bytes()
+        )
 
     def _send(self, status: int, headers: dict[str, Any], payload: bytes) -> None:
         self.send_response(status)
@@ -275,9 +298,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         # Method, path without the query string, status: the query may carry search words.
-        print(f"{self.command} {urlsplit(self.path).path} {args[1] if len(args) > 1 else ''}", flush=True)
+        print(
+            f"{self.command} {urlsplit(self.path).path} {args[1] if len(args) > 1 else ''}",
+            flush=True,
+        )
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -288,7 +314,11 @@ def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "3000"))
     workers = int(os.environ.get("LOCAL_WORKERS", "2"))
-    for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "ap-east-1"}.items():
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_REGION": "ap-east-1",
+    }.items():
         os.environ.setdefault(key, value)
 
     endpoint, dynamodb_server = start_dynamodb(host)
@@ -300,11 +330,15 @@ def main() -> None:
     port = api.server_port
     origins = os.environ.get("ALLOWED_ORIGINS", f"http://127.0.0.1:{port},http://localhost:{port}")
     refs = {**cfn.parameter_defaults(), **tables, "AllowedOrigins": origins}
-    shared_env = {key: os.environ[key] for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")}
+    shared_env = {
+        key: os.environ[key] for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")
+    }
     shared_env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
     functions = cfn.functions(refs)
     api.pools = {
-        name: FunctionPool(cfn.Function(f.name, f.code_dir, f.handler, {**f.environment, **shared_env}), workers)
+        name: FunctionPool(
+            cfn.Function(f.name, f.code_dir, f.handler, {**f.environment, **shared_env}), workers
+        )
         for name, f in functions.items()
     }
     from infra.openapi import merged_spec_json

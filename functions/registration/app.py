@@ -8,4 +8,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 def lambda_handler(event: dict[str, object], context: LambdaContext) -> dict[str, object]:
     """API Gateway entry point."""
     body = {"error": {"code": "NOT_IMPLEMENTED", "message": "This is not available yet."}}
-    return {"statusCode": 501, "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}
+    return {
+        "statusCode": 501,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(body),
+    }

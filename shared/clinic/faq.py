@@ -44,12 +44,15 @@ def normalise(text: str) -> str:
 
 
 def _stem(word: str) -> str:
-    # A light English suffix fold (pores → pore, treatments → treatment): enough for FAQ
+    # A light English plural fold (pores → pore, therapies → therapy): enough for FAQ
     # questions, where a full stemmer would be one more dependency for little gain.
-    for suffix in ("ies", "es", "s"):
-        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "zes")):
+        return word[:-2]
+    return word[:-1]
 
 
 def tokens(text: str) -> list[str]:

@@ -1,0 +1,78 @@
+# Everyday tasks. `make run` and `make test` bootstrap everything they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON313 ?= $(or $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13.0/bin/python3.13),$(shell command -v python3.13))
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM := .sam-venv/bin/sam
+UV_VERSION := 0.13.8
+PORT ?= 3000
+export SAM_CLI_TELEMETRY := 0
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test lint format typecheck cfn-lint sam-validate sam-build openapi openapi-check \
+        pytest unit integration browser bench seed chromium bootstrap
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -n "$(PYTHON313)" || { echo "Python 3.13 not found (pyenv 3.13.0 or python3.13 on PATH)"; exit 1; }
+	test -x .tools/bin/uv || { $(PYTHON313) -m venv .tools && .tools/bin/pip install -q uv==$(UV_VERSION); }
+	.tools/bin/uv sync --frozen --python $(PYTHON313)
+	touch $@
+
+$(SAM): infra/sam-requirements.txt
+	$(PYTHON313) -m venv .sam-venv
+	.sam-venv/bin/pip install -q -r infra/sam-requirements.txt
+	touch $@
+
+bootstrap: $(VENV)/.synced $(SAM) ## Create the venvs (project and SAM CLI)
+
+chromium: ## Install Debian's Chromium for the browser tests (needs root)
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: $(VENV)/.synced ## Serve the whole API locally on http://127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) -m infra.local_stack
+
+test: lint typecheck cfn-lint sam-validate sam-build openapi-check pytest ## Every check
+
+lint: $(VENV)/.synced ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.synced ## Format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: $(VENV)/.synced ## mypy (strict, pydantic plugin)
+	$(VENV)/bin/mypy shared/clinic infra functions/faq/app.py functions/registration/app.py functions/recommendation/app.py
+
+cfn-lint: $(VENV)/.synced ## Lint template.yaml
+	$(VENV)/bin/cfn-lint template.yaml
+
+sam-validate: $(SAM) ## sam validate --lint
+	$(SAM) validate --lint
+
+sam-build: $(SAM) ## sam build (the layer from shared/ and the three functions, arm64)
+	PATH="$(dir $(PYTHON313)):$$PATH" $(SAM) build --cached
+
+openapi: $(VENV)/.synced ## Regenerate openapi.json from the code
+	$(PY) -m infra.openapi
+
+openapi-check: $(VENV)/.synced ## Fail when openapi.json drifts from the code
+	$(PY) -m infra.openapi --check
+
+pytest: $(VENV)/.synced chromium ## All tests with coverage (unit, handler, integration, browser)
+	$(VENV)/bin/pytest --cov --cov-report=term
+
+unit: $(VENV)/.synced ## Unit and handler tests only (fast)
+	$(VENV)/bin/pytest tests/unit tests/handlers
+
+bench: $(VENV)/.synced ## Benchmarks: ratios against a floor measured in the same run
+	$(PY) -m tests.bench
+
+seed: $(VENV)/.synced ## Seed the knowledge base: make seed TABLE=<content table> [AWS_PROFILE=…]
+	@test -n "$(TABLE)" || { echo "usage: make seed TABLE=<ContentTableName output>"; exit 2; }
+	$(PY) -m infra.seed --table $(TABLE)

@@ -1,0 +1,52 @@
+"""Shared fixtures: an isolated environment per test, and DynamoDB under moto's mock_aws
+with the tables created from template.yaml and the knowledge base seeded."""
+
+from collections.abc import Iterator
+
+import pytest
+from infra import cfn
+
+TABLES = cfn.local_table_names()
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The environment template.yaml gives the functions, with fake credentials."""
+    from clinic.aws import reset_clients
+    from clinic.content_store import reset_knowledge
+    from clinic.settings import settings
+
+    for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    refs = {**cfn.parameter_defaults(), **TABLES, "AllowedOrigins": "https://www.example-clinic.hk"}
+    for function in cfn.functions(refs).values():
+        for key, value in function.environment.items():
+            if key != "POWERTOOLS_SERVICE_NAME":
+                monkeypatch.setenv(key, value)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", "ap-east-1")
+    settings.cache_clear()
+    reset_clients()
+    reset_knowledge()
+    yield
+    settings.cache_clear()
+    reset_clients()
+    reset_knowledge()
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """moto's DynamoDB with the template's tables and the seeded knowledge base."""
+    from moto import mock_aws
+
+    from clinic.aws import dynamodb, reset_clients
+    from clinic.content_store import DynamoContent
+    from clinic.knowledge import read_content_files
+
+    with mock_aws():
+        reset_clients()
+        cfn.create_tables(dynamodb(), TABLES)
+        DynamoContent(TABLES["ContentTable"]).seed(read_content_files())
+        yield
+        reset_clients()

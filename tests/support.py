@@ -1,0 +1,70 @@
+"""Test helpers: load a function as Lambda would, and call it with sam-local-shaped events."""
+
+import json
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlencode
+
+from infra import cfn
+from infra.local_stack import LocalContext, build_event
+from infra.openapi import load_app_module
+
+
+@dataclass
+class Answer:
+    """A function's proxy response, decoded."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    def error_code(self) -> str:
+        """The contract error code of an error answer."""
+        return str(self.body["error"]["code"])
+
+    def field_codes(self) -> dict[str, str]:
+        """``field → code`` of a validation error answer."""
+        return {item["field"]: item["code"] for item in self.body["error"].get("fields", [])}
+
+
+def load_function(name: str) -> ModuleType:
+    """Import the function's handler module afresh (a new 'container')."""
+    refs = {**cfn.parameter_defaults(), **cfn.local_table_names()}
+    return load_app_module(cfn.functions(refs)[name])
+
+
+def call(
+    module: ModuleType,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    raw_body: bytes | None = None,
+    query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Answer:
+    """Send one request through the function's ``lambda_handler``, as API Gateway would."""
+    route = next((r for r in cfn.routes() if r.pattern.match(path)), None)
+    assert route is not None, f"no route in template.yaml for {path}"
+    all_headers = {"Host": "api.test", **(headers or {})}
+    payload = raw_body if raw_body is not None else b""
+    if body is not None:
+        payload = json.dumps(body).encode()
+        all_headers.setdefault("Content-Type", "application/json")
+    target = path + (f"?{urlencode(query)}" if query else "")
+    event = build_event(
+        route,
+        method,
+        target,
+        {k: [v] for k, v in all_headers.items()},
+        payload,
+        "198.51.100.7",
+        "api.test",
+    )
+    response = module.lambda_handler(event, LocalContext(route.function))
+    headers_out = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        headers_out[name.lower()] = ", ".join(values)
+    text = response.get("body") or ""
+    return Answer(response["statusCode"], headers_out, json.loads(text) if text else None)

@@ -1,0 +1,79 @@
+"""The FAQ search ranks the right entry first, in both languages, despite typos."""
+
+import pytest
+
+from clinic.faq import index_for, search_faqs, tokens
+from clinic.knowledge import bundled_knowledge
+
+KB = bundled_knowledge()
+
+
+def top_ids(query: str, lang: str = "en", n: int = 3) -> list[str]:
+    return [item.id for item in search_faqs(KB, query, lang).items[:n]]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("query", "lang"),
+    [
+        ("does it hurt", "en"),
+        ("hurst", "en"),  # a typo
+        ("Is it painful?", "en"),
+        ("痛", "zh-HK"),
+        ("做完會唔會痛", "zh-HK"),
+        ("会痛吗", "zh-HK"),  # Simplified, folded to Traditional
+        ("痛", "en"),  # Chinese words with the English page still find it
+    ],
+)
+def test_pain_question_is_in_the_top_three(query: str, lang: str) -> None:
+    assert "does-it-hurt" in top_ids(query, lang)
+
+
+def test_pain_question_is_first_for_the_plain_question() -> None:
+    assert top_ids("does it hurt", n=1) == ["does-it-hurt"]
+
+
+@pytest.mark.parametrize("query", ["acne", "pimples", "暗瘡", "痤瘡", "粉刺"])
+def test_synonyms_of_acne_find_the_same_entries(query: str) -> None:
+    assert top_ids(query, "zh-HK", n=1) == top_ids("暗瘡", "zh-HK", n=1)
+
+
+def test_results_are_ranked_and_scored_relative_to_the_best() -> None:
+    items = search_faqs(KB, "sunscreen after laser", "en").items
+    scores = [item.score for item in items]
+    assert scores[0] == 1.0
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 < (score or 0) <= 1 for score in scores)
+
+
+def test_a_query_with_no_match_in_any_language_returns_nothing() -> None:
+    result = search_faqs(KB, "qwxzv plmkj", "en")
+    assert result.items == []
+
+
+def test_fallback_is_marked_when_only_the_other_language_matches() -> None:
+    # "carbon" appears only in the English text; the answer is still rendered in Chinese.
+    hits, fallback = index_for(KB).search("carbon", "zh-HK")
+    assert fallback is True
+    assert hits
+    result = search_faqs(KB, "carbon", "zh-HK")
+    assert result.fallback is True
+    assert any("\u4e00" <= char <= "\u9fff" for char in result.items[0].question)
+
+
+def test_listing_without_a_query_returns_every_entry_in_order() -> None:
+    result = search_faqs(KB, None, "en")
+    assert [item.id for item in result.items] == [faq.id for faq in KB.faqs]
+    assert all(item.score is None for item in result.items)
+
+
+def test_related_questions_are_rendered_in_the_same_language() -> None:
+    item = search_faqs(KB, "痛", "zh-HK").items[0]
+    assert item.related
+    related_ids = {ref.id for ref in item.related}
+    assert related_ids <= {faq.id for faq in KB.faqs}
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in ref.question) for ref in item.related)
+
+
+def test_chinese_is_tokenised_into_characters_and_bigrams() -> None:
+    assert tokens("毛孔粗大") == ["毛", "孔", "粗", "大", "毛孔", "孔粗", "粗大"]
+    assert tokens("Enlarged PORES") == ["enlarged", "pore"]
