@@ -99,9 +99,7 @@ def _resolve(value: Any, refs: dict[str, str]) -> str:
 
 def parameter_defaults() -> dict[str, str]:
     """Every template parameter's default value."""
-    return {
-        name: str(p.get("Default", "")) for name, p in load_template().get("Parameters", {}).items()
-    }
+    return {name: str(p.get("Default", "")) for name, p in load_template().get("Parameters", {}).items()}
 
 
 @dataclass(frozen=True)

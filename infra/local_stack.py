@@ -41,7 +41,7 @@ NOT_FOUND = {"error": {"code": "NOT_FOUND", "message": "Nothing was found here."
 
 def start_dynamodb(host: str = "127.0.0.1") -> tuple[str, Any]:
     """Start moto's DynamoDB server on a free port; returns its URL and the server."""
-    from moto.server import DomainDispatcherApplication, create_backend_app
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per DynamoDB call
@@ -76,9 +76,7 @@ class LocalContext:
         self.function_name = function_name
         self.function_version = "$LATEST"
         self.memory_limit_in_mb = 512
-        self.invoked_function_arn = (
-            f"arn:aws:lambda:ap-east-1:123456789012:function:{function_name}"
-        )
+        self.invoked_function_arn = f"arn:aws:lambda:ap-east-1:123456789012:function:{function_name}"
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{function_name}"
         self.log_stream_name = "local"
@@ -206,9 +204,7 @@ class LocalApi(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(
-        self, address: tuple[str, int], pools: dict[str, FunctionPool], spec: bytes
-    ) -> None:
+    def __init__(self, address: tuple[str, int], pools: dict[str, FunctionPool], spec: bytes) -> None:
         super().__init__(address, _RequestHandler)
         self.pools = pools
         self.spec = spec
@@ -255,9 +251,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 file=sys.stderr,
                 flush=True,
             )
-            self._send(
-                502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}'
-            )
+            self._send(502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}')
             return
         out_headers: dict[str, Any] = dict(response.get("headers") or {})
         for name, values in (response.get("multiValueHeaders") or {}).items():
@@ -282,9 +276,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type.endswith("javascript"):
             content_type += "; charset=utf-8"
-        self._send(
-            200, {"Content-Type": content_type, "Cache-Control": "no-cache"}, target.read_bytes()
-        )
+        self._send(200, {"Content-Type": content_type, "Cache-Control": "no-cache"}, target.read_bytes())
 
     def _send(self, status: int, headers: dict[str, Any], payload: bytes) -> None:
         self.send_response(status)
@@ -330,15 +322,11 @@ def main() -> None:
     port = api.server_port
     origins = os.environ.get("ALLOWED_ORIGINS", f"http://127.0.0.1:{port},http://localhost:{port}")
     refs = {**cfn.parameter_defaults(), **tables, "AllowedOrigins": origins}
-    shared_env = {
-        key: os.environ[key] for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")
-    }
+    shared_env = {key: os.environ[key] for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")}
     shared_env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
     functions = cfn.functions(refs)
     api.pools = {
-        name: FunctionPool(
-            cfn.Function(f.name, f.code_dir, f.handler, {**f.environment, **shared_env}), workers
-        )
+        name: FunctionPool(cfn.Function(f.name, f.code_dir, f.handler, {**f.environment, **shared_env}), workers)
         for name, f in functions.items()
     }
     from infra.openapi import merged_spec_json

@@ -29,7 +29,8 @@ def load_app_module(function: cfn.Function) -> ModuleType:
     module_file = function.code_dir / (function.handler.rsplit(".", 1)[0] + ".py")
     name = f"{function.code_dir.name}_app"
     spec = importlib.util.spec_from_file_location(name, module_file)
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)

@@ -20,9 +20,7 @@ from clinic.knowledge import read_content_files
 
 def main(argv: list[str] | None = None) -> int:
     """Seed the table named on the command line; print progress and a summary."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--table", required=True, help="the content table's name")
     args = parser.parse_args(argv)
     report = DynamoContent(args.table).seed(read_content_files(), progress=print)

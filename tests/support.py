@@ -1,6 +1,8 @@
-"""Test helpers: load a function as Lambda would, and call it with sam-local-shaped events."""
+"""Test helpers: call a function as API Gateway would, and speak HTTP to the local stack."""
 
 import json
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -68,3 +70,52 @@ def call(
         headers_out[name.lower()] = ", ".join(values)
     text = response.get("body") or ""
     return Answer(response["statusCode"], headers_out, json.loads(text) if text else None)
+
+
+@dataclass
+class HttpAnswer:
+    """An HTTP answer of the local stack."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    def error_code(self) -> str:
+        """The contract error code."""
+        return str(self.body["error"]["code"])
+
+    def field_codes(self) -> dict[str, str]:
+        """``field → code`` of a 422."""
+        return {item["field"]: item["code"] for item in self.body["error"].get("fields", [])}
+
+
+class LocalApi:
+    """A small HTTP client for the local stack."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> HttpAnswer:
+        """Send a request; JSON bodies in and out."""
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        all_headers = {"Content-Type": "application/json"} if body is not None else {}
+        all_headers.update(headers or {})
+        req = urllib.request.Request(self.base_url + path, data=data, method=method, headers=all_headers)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as response:
+                status, head, payload = response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            status, head, payload = error.code, error.headers, error.read()
+        text = payload.decode()
+        try:
+            parsed = json.loads(text) if text else None
+        except ValueError:
+            parsed = text
+        return HttpAnswer(status, {k.lower(): v for k, v in head.items()}, parsed)

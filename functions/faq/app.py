@@ -31,9 +31,7 @@ LangQuery = Annotated[Lang | None, Query(description="en or zh-HK (else Accept-L
     responses=openapi_responses(200, "The entries, ranked when searched", 422),
 )
 def list_faqs(
-    q: Annotated[
-        str | None, Query(max_length=200, description="Search words, any language")
-    ] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Search words, any language")] = None,
     lang: LangQuery = None,
 ) -> FaqList:
     """Every entry in order, or with ``q`` the ranked, typo-tolerant search results."""
@@ -72,9 +70,7 @@ def post_feedback(id: FaqId, feedback: Annotated[FeedbackIn, Body()]) -> Feedbac
     if knowledge().faq(id) is None:
         raise NotFound()
     DynamoFeedback(settings().feedback_table).record(id, feedback.helpful, feedback.reason)
-    metrics.add_metric(
-        name="FaqHelpful" if feedback.helpful else "FaqNotHelpful", unit=MetricUnit.Count, value=1
-    )
+    metrics.add_metric(name="FaqHelpful" if feedback.helpful else "FaqNotHelpful", unit=MetricUnit.Count, value=1)
     return FeedbackAccepted(id=id)
 
 

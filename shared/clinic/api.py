@@ -6,6 +6,7 @@ three functions speak the same error language (see ``../shared/api-contract.md``
 """
 
 import json
+import traceback
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -93,7 +94,7 @@ def problems_from_pydantic(errors: list[dict[str, Any]]) -> list[FieldProblem]:
 class ClinicResolver(APIGatewayRestResolver):
     """API Gateway REST resolver that also enforces the contract's body rules (size, JSON)."""
 
-    def _resolve(self) -> ResponseBuilder:
+    def _resolve(self) -> ResponseBuilder[Any]:
         # Powertools validates the body before any middleware runs, so the size and the
         # content type are checked here, ahead of routing, and still answered with CORS.
         problem = self._body_problem()
@@ -111,7 +112,7 @@ class ClinicResolver(APIGatewayRestResolver):
             cors=self._cors_enabled,
             compress=False,
         )
-        self.append_context(_route=route, _path=self.current_event.path)
+        self.append_context(_route=route, _path=self.current_event.path)  # type: ignore[no-untyped-call]
         return self._call_route(route, {})
 
     def _body_problem(self) -> ApiError | None:
@@ -121,14 +122,8 @@ class ClinicResolver(APIGatewayRestResolver):
         size = len(body) * 3 // 4 if self.current_event.is_base64_encoded else len(body.encode())
         if size > MAX_BODY_BYTES:
             return PayloadTooLarge(limit=MAX_BODY_BYTES)
-        content_type = (
-            (self.current_event.headers.get("content-type") or "").split(";")[0].strip().lower()
-        )
-        if (
-            content_type
-            and content_type != "application/json"
-            and not content_type.endswith("+json")
-        ):
+        content_type = (self.current_event.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if content_type and content_type != "application/json" and not content_type.endswith("+json"):
             return BadRequest("UNSUPPORTED_CONTENT_TYPE")
         return None
 
@@ -138,14 +133,12 @@ class ClinicResolver(APIGatewayRestResolver):
         lang = parse_lang((event.query_string_parameters or {}).get("lang"))
         if lang is None and event.body:
             try:
-                body = json.loads(event.decoded_body)
+                body = json.loads(event.decoded_body or "")
             except (ValueError, UnicodeDecodeError):
                 body = None
             if isinstance(body, dict) and isinstance(body.get("lang"), str):
                 lang = parse_lang(body["lang"])
-        return (
-            lang or lang_from_accept_language(event.headers.get("accept-language")) or DEFAULT_LANG
-        )
+        return lang or lang_from_accept_language(event.headers.get("accept-language")) or DEFAULT_LANG
 
     def error_response(self, error: ApiError) -> Response[dict[str, Any]]:
         """The contract's error answer for ``error`` in the request's language."""
@@ -210,7 +203,11 @@ def create_app() -> ClinicResolver:
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[dict[str, Any]]:
-        logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+        # The type and the place only: an exception's message may quote personal data
+        # (a pydantic error quotes its input), and logs must never carry any.
+        frames = traceback.extract_tb(error.__traceback__)
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else None
+        logger.error("unhandled error", extra={"error_type": type(error).__name__, "where": where})
         return app.error_response(ApiError())
 
     return app

@@ -34,9 +34,7 @@ def _entries(raw: dict[str, Any]) -> dict[tuple[str, str], str]:
         items = value if isinstance(value, list) else [value]
         for position, item in enumerate(items):
             sk = item["id"] if isinstance(value, list) else SINGLE
-            entries[(kind, sk)] = json.dumps(
-                {"pos": position, "doc": item}, ensure_ascii=False, sort_keys=True
-            )
+            entries[(kind, sk)] = json.dumps({"pos": position, "doc": item}, ensure_ascii=False, sort_keys=True)
     return entries
 
 
@@ -101,9 +99,7 @@ class DynamoContent:
                 raw.setdefault(kind, []).append(doc)
         return KnowledgeBase.model_validate(raw)
 
-    def seed(
-        self, raw: dict[str, Any], progress: Callable[[str], None] = lambda _: None
-    ) -> SeedReport:
+    def seed(self, raw: dict[str, Any], progress: Callable[[str], None] = lambda _: None) -> SeedReport:
         """Make the table hold exactly ``raw``: write new or changed entries, delete the rest."""
         KnowledgeBase.model_validate(raw)  # never seed content the functions could not read
         wanted = _entries(raw)
@@ -150,9 +146,7 @@ class DynamoContent:
 class CachedContent:
     """A content source remembered for ``max_age`` seconds, so warm requests skip DynamoDB."""
 
-    def __init__(
-        self, source: ContentSource, max_age: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, source: ContentSource, max_age: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._source = source
         self._max_age = max_age
         self._clock = clock
@@ -181,9 +175,7 @@ def knowledge() -> KnowledgeBase:
     with _shared_lock:
         if _shared is None:
             config = settings()
-            _shared = CachedContent(
-                DynamoContent(config.content_table), config.content_cache_seconds
-            )
+            _shared = CachedContent(DynamoContent(config.content_table), config.content_cache_seconds)
     return _shared.get()
 
 

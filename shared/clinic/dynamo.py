@@ -47,9 +47,7 @@ def storage_faults() -> Iterator[None]:
 
 def _is_throttled_transaction(error: Exception) -> bool:
     reasons = getattr(error, "response", {}).get("CancellationReasons", [])
-    return any(
-        reason.get("Code") in {"ThrottlingError", "TransactionConflict"} for reason in reasons
-    )
+    return any(reason.get("Code") in {"ThrottlingError", "TransactionConflict"} for reason in reasons)
 
 
 @cache
@@ -68,9 +66,7 @@ def _deserializer() -> "TypeDeserializer":
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
     """A plain mapping as a DynamoDB item (attribute values typed)."""
-    return {
-        key: _serializer().serialize(value) for key, value in values.items() if value is not None
-    }
+    return {key: _serializer().serialize(value) for key, value in values.items() if value is not None}
 
 
 def from_item(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -44,9 +44,7 @@ class FieldProblem:
 
     def render(self, lang: Lang) -> FieldError:
         """The field error in ``lang``."""
-        return FieldError(
-            field=self.field, code=self.code, message=message(self.code, lang, **self.params)
-        )
+        return FieldError(field=self.field, code=self.code, message=message(self.code, lang, **self.params))
 
 
 class ApiError(Exception):

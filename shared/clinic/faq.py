@@ -100,13 +100,7 @@ class FaqIndex:
                 self._docs[lang].append(_Document(faq, fields, length))
         self._stats = {lang: self._statistics(lang) for lang in LANGS}
         self._vocabulary = sorted(
-            {
-                token
-                for docs in self._docs.values()
-                for doc in docs
-                for c in doc.fields.values()
-                for token in c
-            }
+            {token for docs in self._docs.values() for doc in docs for c in doc.fields.values() for token in c}
         )
 
     def _statistics(self, lang: Lang) -> tuple[dict[str, float], float]:
@@ -152,9 +146,7 @@ class FaqIndex:
         for doc in self._docs[lang]:
             score = 0.0
             for term, weight in terms.items():
-                tf = sum(
-                    _FIELD_WEIGHTS[name] * counter[term] for name, counter in doc.fields.items()
-                )
+                tf = sum(_FIELD_WEIGHTS[name] * counter[term] for name, counter in doc.fields.items())
                 if tf:
                     norm = _K1 * (1 - _B + _B * doc.length / average)
                     score += weight * idf.get(term, 0.0) * tf * (_K1 + 1) / (tf + norm)
@@ -164,11 +156,7 @@ class FaqIndex:
         if not hits:
             return []
         top = hits[0].score
-        return [
-            Hit(hit.faq, round(hit.score / top, 3))
-            for hit in hits
-            if hit.score >= top * _MIN_RELATIVE_SCORE
-        ]
+        return [Hit(hit.faq, round(hit.score / top, 3)) for hit in hits if hit.score >= top * _MIN_RELATIVE_SCORE]
 
     def search(self, query: str, lang: Lang, limit: int = 10) -> tuple[list[Hit], bool]:
         """Ranked hits for ``query`` (scores relative to the best, 1.0) and whether they come

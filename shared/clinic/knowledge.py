@@ -209,10 +209,7 @@ CONTENT_FILES = {name: f"{name}.json" for name in KnowledgeBase.model_fields}
 def read_content_files() -> dict[str, object]:
     """The raw content of every file under ``content/``, by KnowledgeBase field."""
     folder = resources.files("clinic") / "content"
-    return {
-        field: json.loads((folder / file).read_text(encoding="utf-8"))
-        for field, file in CONTENT_FILES.items()
-    }
+    return {field: json.loads((folder / file).read_text(encoding="utf-8")) for field, file in CONTENT_FILES.items()}
 
 
 @cache

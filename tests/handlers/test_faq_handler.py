@@ -6,14 +6,14 @@ from unittest.mock import patch
 
 import pytest
 from botocore.exceptions import ClientError
-from tests.support import call, load_function
 
 from clinic.aws import dynamodb
+from tests.support import call, load_function
 
 
 @pytest.fixture
 def faq(aws: None) -> Iterator[ModuleType]:
-    yield load_function("FaqFunction")
+    return load_function("FaqFunction")
 
 
 def test_lists_every_entry_in_the_requested_language(faq: ModuleType) -> None:
@@ -57,9 +57,7 @@ def test_feedback_counts_votes_atomically(faq: ModuleType) -> None:
         answer = call(faq, "POST", "/faqs/does-it-hurt/feedback", body={"helpful": helpful})
         assert answer.status == 202
     call(faq, "POST", "/faqs/does-it-hurt/feedback", body={"helpful": False, "reason": "Too vague"})
-    counts = dynamodb().get_item(
-        TableName="FeedbackTable", Key={"pk": {"S": "does-it-hurt"}, "sk": {"S": "counts"}}
-    )
+    counts = dynamodb().get_item(TableName="FeedbackTable", Key={"pk": {"S": "does-it-hurt"}, "sk": {"S": "counts"}})
     assert counts["Item"]["helpful"]["N"] == "2"
     assert counts["Item"]["not_helpful"]["N"] == "2"
     reasons = dynamodb().query(
@@ -121,9 +119,7 @@ def test_a_non_json_content_type_is_400(faq: ModuleType) -> None:
 
 
 def test_a_body_over_16_kib_is_413(faq: ModuleType) -> None:
-    answer = call(
-        faq, "POST", "/faqs/does-it-hurt/feedback", body={"helpful": True, "reason": "x" * 17000}
-    )
+    answer = call(faq, "POST", "/faqs/does-it-hurt/feedback", body={"helpful": True, "reason": "x" * 17000})
     assert answer.status == 413
     assert answer.error_code() == "PAYLOAD_TOO_LARGE"
 
@@ -170,7 +166,5 @@ def test_an_unexpected_error_is_a_500_without_a_stack_trace(faq: ModuleType) -> 
     with patch("clinic.faq.index_for", side_effect=RuntimeError("boom")):
         answer = call(faq, "GET", "/faqs", query={"q": "acne"})
     assert answer.status == 500
-    assert answer.body == {
-        "error": {"code": "INTERNAL_ERROR", "message": answer.body["error"]["message"]}
-    }
+    assert answer.body == {"error": {"code": "INTERNAL_ERROR", "message": answer.body["error"]["message"]}}
     assert "boom" not in str(answer.body)

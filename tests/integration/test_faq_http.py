@@ -1,14 +1,13 @@
 """The FAQ over HTTP against the local stack."""
 
 import pytest
-from tests.integration.conftest import LocalApi
+
+from tests.support import LocalApi
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.parametrize(
-    ("q", "lang"), [("does%20it%20hurt", "en"), ("hurst", "en"), ("%E7%97%9B", "zh-HK")]
-)
+@pytest.mark.parametrize(("q", "lang"), [("does%20it%20hurt", "en"), ("hurst", "en"), ("%E7%97%9B", "zh-HK")])
 def test_pain_question_in_top_three(local_stack: LocalApi, q: str, lang: str) -> None:
     answer = local_stack.request("GET", f"/faqs?q={q}&lang={lang}")
     assert answer.status == 200

@@ -27,9 +27,7 @@ def test_seeding_writes_changed_entries_and_deletes_removed_ones(aws: None) -> N
     report = DynamoContent(TABLE).seed(raw)
     assert report.written == [f"tips/{tips[0]['id']}"]
     assert report.version != first_version
-    item = dynamodb().get_item(TableName=TABLE, Key={"pk": {"S": "meta"}, "sk": {"S": "version"}})[
-        "Item"
-    ]
+    item = dynamodb().get_item(TableName=TABLE, Key={"pk": {"S": "meta"}, "sk": {"S": "version"}})["Item"]
     assert item["version"]["S"] == report.version
     assert DynamoContent(TABLE).load().tips[0].title.en == "Cleanse gently"
 

@@ -20,15 +20,11 @@ from clinic.i18n import lang_from_accept_language, message, parse_lang
         ("zh;q=0", None),
     ],
 )
-def test_accept_language_picks_the_preferred_supported_language(
-    header: str, expected: str | None
-) -> None:
+def test_accept_language_picks_the_preferred_supported_language(header: str, expected: str | None) -> None:
     assert lang_from_accept_language(header) == expected
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"), [("en", "en"), ("zh-HK", "zh-HK"), ("zh_hk", "zh-HK"), ("fr", None)]
-)
+@pytest.mark.parametrize(("value", "expected"), [("en", "en"), ("zh-HK", "zh-HK"), ("zh_hk", "zh-HK"), ("fr", None)])
 def test_lang_spellings(value: str, expected: str | None) -> None:
     assert parse_lang(value) == expected
 
@@ -43,9 +39,5 @@ def test_a_missing_parameter_does_not_fail() -> None:
 
 
 def test_every_message_exists_in_both_languages() -> None:
-    catalogue = json.loads(
-        (resources.files("clinic") / "messages.json").read_text(encoding="utf-8")
-    )
-    assert all(
-        set(entry) == {"en", "zh-HK"} and all(entry.values()) for entry in catalogue.values()
-    )
+    catalogue = json.loads((resources.files("clinic") / "messages.json").read_text(encoding="utf-8"))
+    assert all(set(entry) == {"en", "zh-HK"} and all(entry.values()) for entry in catalogue.values())
