@@ -43,8 +43,7 @@ def _store() -> DynamoRecommendations:
     "/recommendations",
     tags=["Recommendation"],
     summary="Score the pore questionnaire",
-    status_code=201,
-    responses=openapi_responses(201, "The recommendation, kept for later", 400, 413, 422, 503),
+    responses=openapi_responses(200, "The recommendation, kept for later", 400, 413, 422, 503),
 )
 def create_recommendation(answers: Annotated[Questionnaire, Body()]) -> Recommendation:
     """Pore types, causes, treatments and tips for the answers; stored with one write."""
