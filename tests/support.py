@@ -15,7 +15,7 @@ from infra.openapi import load_app_module
 
 @dataclass
 class Answer:
-    """A function's proxy response, decoded."""
+    """A decoded answer: a function's proxy response or the local stack's HTTP response."""
 
     status: int
     headers: dict[str, str]
@@ -72,23 +72,6 @@ def call(
     return Answer(response["statusCode"], headers_out, json.loads(text) if text else None)
 
 
-@dataclass
-class HttpAnswer:
-    """An HTTP answer of the local stack."""
-
-    status: int
-    headers: dict[str, str]
-    body: Any
-
-    def error_code(self) -> str:
-        """The contract error code."""
-        return str(self.body["error"]["code"])
-
-    def field_codes(self) -> dict[str, str]:
-        """``field → code`` of a 422."""
-        return {item["field"]: item["code"] for item in self.body["error"].get("fields", [])}
-
-
 class LocalApi:
     """A small HTTP client for the local stack."""
 
@@ -102,7 +85,7 @@ class LocalApi:
         body: Any = None,
         headers: dict[str, str] | None = None,
         raw: bytes | None = None,
-    ) -> HttpAnswer:
+    ) -> Answer:
         """Send a request; JSON bodies in and out."""
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         all_headers = {"Content-Type": "application/json"} if body is not None else {}
@@ -118,4 +101,4 @@ class LocalApi:
             parsed = json.loads(text) if text else None
         except ValueError:
             parsed = text
-        return HttpAnswer(status, {k.lower(): v for k, v in head.items()}, parsed)
+        return Answer(status, {k.lower(): v for k, v in head.items()}, parsed)

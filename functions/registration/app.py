@@ -93,9 +93,6 @@ def get_options(
 )
 def create_registration(form: Annotated[RegistrationIn, Body()]) -> Response[RegistrationOut]:
     """Validate, then one transaction: registration + trial claim + one unit of capacity."""
-    if form.is_bot:
-        _count("RegistrationHoneypot")
-        return _answer(201, _decoy(form))
     kb, config = knowledge(), settings()
     problems = registration_problems(form, kb)
     if form.recommendation_id and not DynamoRecommendations(config.recommendations_table).exists(
@@ -135,6 +132,9 @@ def create_registration(form: Annotated[RegistrationIn, Body()]) -> Response[Reg
         manage_token_hash=token_hash(token),
         expires_at=expiry(form.preferred_date, config.retention_days),
     )
+    if form.is_bot:  # looks like success to the bot; nothing is stored
+        _count("RegistrationHoneypot")
+        return _answer(201, registration.answer(token))
     try:
         _store().create(registration, branch_capacity(branch, config))
     except Replayed as replay:
@@ -154,20 +154,6 @@ def create_registration(form: Annotated[RegistrationIn, Body()]) -> Response[Reg
         },
     )
     return _answer(201, registration.answer(token))
-
-
-def _decoy(form: RegistrationIn) -> RegistrationOut:
-    """What a bot sees: a success that stored nothing."""
-    return RegistrationOut(
-        reference=new_reference(),
-        status="pending_confirmation",
-        treatment=form.treatment,
-        branch=form.branch,
-        preferred_date=form.preferred_date,
-        preferred_period=form.preferred_period,
-        created_at=datetime.now(UTC).replace(microsecond=0),
-        manage_token=new_manage_token(),
-    )
 
 
 def _answer(status: int, body: RegistrationOut) -> Response[RegistrationOut]:

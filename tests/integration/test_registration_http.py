@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import HttpAnswer, LocalApi
+from tests.support import Answer, LocalApi
 
 pytestmark = pytest.mark.integration
 
@@ -48,7 +48,7 @@ def body(**changes: Any) -> dict[str, Any]:
     } | changes
 
 
-def register(api: LocalApi, payload: dict[str, Any]) -> HttpAnswer:
+def register(api: LocalApi, payload: dict[str, Any]) -> Answer:
     return api.request("POST", "/registrations", payload)
 
 
