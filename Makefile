@@ -12,7 +12,7 @@ export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test lint format typecheck cfn-lint sam-validate sam-build openapi openapi-check \
-        pytest unit integration browser bench seed chromium bootstrap
+        pytest unit integration browser bench seed chromium bootstrap holidays
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -76,3 +76,6 @@ bench: $(VENV)/.synced ## Benchmarks: ratios against a floor measured in the sam
 seed: $(VENV)/.synced ## Seed the knowledge base: make seed TABLE=<content table> [AWS_PROFILE=…]
 	@test -n "$(TABLE)" || { echo "usage: make seed TABLE=<ContentTableName output>"; exit 2; }
 	$(PY) -m infra.seed --table $(TABLE)
+
+holidays: $(VENV)/.synced ## Precompute Hong Kong public holidays (this year + 4) from the holidays package
+	$(PY) -m infra.holidays

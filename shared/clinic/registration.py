@@ -4,11 +4,13 @@ Pure rules (no I/O): the handler gives them today's Hong Kong date, the knowledg
 the settings; storage is :mod:`clinic.registration_store`.
 """
 
+import json
 import re
 import secrets
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from importlib import resources
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -58,11 +60,29 @@ def booking_window(today: date, config: Settings) -> BookingWindow:
     )
 
 
-@cache
-def _holidays_of(year: int) -> frozenset[date]:
-    from holidays.countries.hongkong import HongKong  # heavy: imported on first use only
+HOLIDAYS_FILE = "hk_public_holidays.json"
+
+
+def holidays_from_library(year: int) -> frozenset[date]:
+    """Hong Kong public holidays of ``year`` computed by the ``holidays`` package."""
+    from holidays.countries.hongkong import HongKong
 
     return frozenset(HongKong(years=year))  # type: ignore[no-untyped-call]
+
+
+@cache
+def _precomputed_holidays() -> dict[int, frozenset[date]]:
+    text = (resources.files("clinic") / HOLIDAYS_FILE).read_text(encoding="utf-8")
+    years: dict[str, list[str]] = json.loads(text)["years"]
+    return {int(year): frozenset(map(date.fromisoformat, days)) for year, days in years.items()}
+
+
+@cache
+def _holidays_of(year: int) -> frozenset[date]:
+    # Importing `holidays` loads every country it knows: ~440 ms of a cold start here. The
+    # coming years are therefore precomputed from the same package (`make holidays`, checked
+    # by a test); a year outside the file still gets the package's answer.
+    return _precomputed_holidays().get(year) or holidays_from_library(year)
 
 
 def public_holidays(window: BookingWindow) -> list[date]:

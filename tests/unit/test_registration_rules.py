@@ -241,3 +241,15 @@ def test_contact_details_are_masked() -> None:
 def test_registrations_expire_after_the_retention_period_in_hong_kong_time() -> None:
     expires = datetime.fromtimestamp(expiry(date(2026, 12, 3), 180), UTC)
     assert expires == datetime(2027, 6, 1, 16, 0, tzinfo=UTC)  # 2027-06-02 00:00 in Hong Kong
+
+
+def test_the_precomputed_holidays_match_the_holidays_package() -> None:
+    import json
+    from importlib import resources
+
+    from clinic.registration import HOLIDAYS_FILE, holidays_from_library
+
+    years = json.loads((resources.files("clinic") / HOLIDAYS_FILE).read_text(encoding="utf-8"))["years"]
+    assert str(today_in_hong_kong().year + 1) in years, "run `make holidays` to cover the coming years"
+    for year, days in years.items():
+        assert sorted(days) == sorted(d.isoformat() for d in holidays_from_library(int(year))), year
