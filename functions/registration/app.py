@@ -136,7 +136,7 @@ def create_registration(form: Annotated[RegistrationIn, Body()]) -> Response[Reg
         _count("RegistrationHoneypot")
         return _answer(201, registration.answer(token))
     try:
-        _store().create(registration, branch_capacity(branch, config))
+        registration = _store().create(registration, branch_capacity(branch, config))
     except Replayed as replay:
         _count("RegistrationReplayed")
         logger.info("registration replayed", extra={"reference": replay.answer.reference})

@@ -122,8 +122,9 @@ class Replayed(Exception):
 class RegistrationStore(Protocol):
     """Storage of registrations."""
 
-    def create(self, registration: Registration, capacity: int) -> None:
-        """Store a new registration, or raise Replayed / Conflict (ALREADY_REGISTERED, DATE_FULL)."""
+    def create(self, registration: Registration, capacity: int) -> Registration:
+        """Store a new registration (returned as stored), or raise Replayed / Conflict
+        (ALREADY_REGISTERED, DATE_FULL)."""
         ...
 
     def get(self, reference: str) -> Registration | None:
@@ -182,7 +183,7 @@ class DynamoRegistrations:
             "expires_at": {"N": str(registration.expires_at)},
         }
 
-    def create(self, registration: Registration, capacity: int) -> None:
+    def create(self, registration: Registration, capacity: int) -> Registration:
         """One transaction: the registration, the claim if absent, one unit of capacity."""
         from botocore.exceptions import ClientError
 
@@ -240,9 +241,9 @@ class DynamoRegistrations:
             if codes[2] == "ConditionalCheckFailed":
                 raise Conflict("DATE_FULL") from None
             if codes[0] == "ConditionalCheckFailed":  # a reference collision: 1 in 10^12
-                self.create(registration.model_copy(update={"reference": new_reference()}), capacity)
-                return
+                return self.create(registration.model_copy(update={"reference": new_reference()}), capacity)
             raise StorageUnavailable() from error
+        return registration
 
     def get(self, reference: str) -> Registration | None:
         """One GetItem (strongly consistent: a manage page right after booking must see it)."""

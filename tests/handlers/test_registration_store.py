@@ -1,0 +1,90 @@
+"""The registrations repository's rare paths: contention, collisions and racing cancels."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from botocore.exceptions import ClientError
+
+from clinic.aws import dynamodb
+from clinic.errors import StorageUnavailable
+from clinic.registration_store import ConsentRecord, DynamoRegistrations, Registration, token_hash
+
+NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+def registration(reference: str = "PM-AAAA-BBBB", phone: str = "+85291234567") -> Registration:
+    return Registration(
+        reference=reference,
+        status="pending_confirmation",
+        name="Chan Tai Man",
+        phone=phone,
+        treatment="acne-treatment",
+        branch="causeway-bay",
+        preferred_date=date(2026, 12, 3),
+        lang="en",
+        consent=ConsentRecord(
+            version="v1",
+            terms_accepted=True,
+            terms_accepted_at=NOW,
+            marketing_consent=False,
+            marketing_recorded_at=NOW,
+            lang="en",
+        ),
+        created_at=NOW,
+        manage_token_hash=token_hash("token"),
+        expires_at=1_900_000_000,
+    )
+
+
+def conflicting(times: int) -> Any:
+    """A DynamoDB client call that reports a TransactionConflict ``times`` times first."""
+    client = dynamodb()
+    original = client._make_api_call
+    left = [times]
+
+    def call(operation: str, params: dict[str, Any]) -> Any:
+        if operation == "TransactWriteItems" and left[0] > 0:
+            left[0] -= 1
+            reasons = [{"Code": "TransactionConflict"}, {"Code": "None"}, {"Code": "None"}]
+            error = {"Code": "TransactionCanceledException", "Message": "conflict"}
+            raise ClientError({"Error": error, "CancellationReasons": reasons}, operation)  # type: ignore[typeddict-unknown-key]
+        return original(operation, params)
+
+    return patch.object(client, "_make_api_call", side_effect=call)
+
+
+def test_transaction_conflicts_are_retried(aws: None) -> None:
+    store = DynamoRegistrations("RegistrationsTable")
+    with conflicting(2), patch("clinic.registration_store.time.sleep") as pause:
+        stored = store.create(registration(), capacity=20)
+    assert store.get(stored.reference) == stored
+    assert pause.call_count == 2
+
+
+def test_lasting_contention_is_unavailable_and_writes_nothing(aws: None) -> None:
+    store = DynamoRegistrations("RegistrationsTable")
+    with conflicting(3), patch("clinic.registration_store.time.sleep"), pytest.raises(StorageUnavailable):
+        store.create(registration(), capacity=20)
+    assert dynamodb().scan(TableName="RegistrationsTable")["Items"] == []
+
+
+def test_a_reference_collision_gets_a_new_reference(aws: None) -> None:
+    store = DynamoRegistrations("RegistrationsTable")
+    first = store.create(registration(), capacity=20)
+    second = store.create(registration(phone="+85298765432"), capacity=20)
+    assert first.reference == "PM-AAAA-BBBB"
+    assert second.reference != first.reference
+    assert store.get(second.reference) == second
+
+
+def test_a_cancel_that_loses_a_race_to_another_cancel_still_reports_cancelled(aws: None) -> None:
+    store = DynamoRegistrations("RegistrationsTable")
+    stored = store.create(registration(), capacity=20)
+    store.cancel(stored, NOW)
+    again = store.cancel(stored, NOW)  # the object still says pending: the condition fails
+    assert again.status == "cancelled"
+    assert store.taken(["causeway-bay"], date(2026, 12, 1), date(2026, 12, 31)) == {
+        "causeway-bay": {date(2026, 12, 3): 0}
+    }
