@@ -3,9 +3,12 @@
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
+from unittest.mock import patch
 from urllib.parse import urlencode
 
 from infra import cfn
@@ -102,3 +105,31 @@ class LocalApi:
         except ValueError:
             parsed = text
         return Answer(status, {k.lower(): v for k, v in head.items()}, parsed)
+
+
+def client_error(code: str, operation: str, **response: Any) -> Exception:
+    """A botocore ClientError as DynamoDB would answer it."""
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": code, "Message": "injected"}, **response}, operation)  # type: ignore[typeddict-item]
+
+
+@contextmanager
+def dynamodb_calls(fail: Callable[[str], Exception | None] = lambda _: None) -> Iterator[list[str]]:
+    """Record every DynamoDB operation made inside the block; ``fail`` may name an error to
+    raise instead of sending an operation (fault injection)."""
+    from clinic.aws import dynamodb
+
+    client = dynamodb()
+    send = client._make_api_call  # type: ignore[attr-defined]  # botocore's one entry point for every operation
+    seen: list[str] = []
+
+    def intercept(operation: str, params: dict[str, Any]) -> Any:
+        seen.append(operation)
+        error = fail(operation)
+        if error is not None:
+            raise error
+        return send(operation, params)
+
+    with patch.object(client, "_make_api_call", side_effect=intercept):
+        yield seen

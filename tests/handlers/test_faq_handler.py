@@ -5,10 +5,9 @@ from types import ModuleType
 from unittest.mock import patch
 
 import pytest
-from botocore.exceptions import ClientError
 
 from clinic.aws import dynamodb
-from tests.support import call, load_function
+from tests.support import call, client_error, dynamodb_calls, load_function
 
 
 @pytest.fixture
@@ -144,18 +143,16 @@ def test_cors_allows_only_the_configured_origins(faq: ModuleType) -> None:
 
 def test_a_warm_search_makes_no_dynamodb_call(faq: ModuleType) -> None:
     call(faq, "GET", "/faqs", query={"q": "acne"})
-    with patch.object(dynamodb(), "_make_api_call", side_effect=AssertionError("DynamoDB called")):
+    with dynamodb_calls() as operations:
         answer = call(faq, "GET", "/faqs", query={"q": "pimples"})
     assert answer.status == 200
+    assert operations == []
 
 
 def test_storage_throttling_is_503_with_retry_after(faq: ModuleType) -> None:
-    throttled = ClientError(
-        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
-        "UpdateItem",
-    )
+    throttled = client_error("ProvisionedThroughputExceededException", "UpdateItem")
     call(faq, "GET", "/faqs")  # content cached
-    with patch.object(dynamodb(), "_make_api_call", side_effect=throttled):
+    with dynamodb_calls(fail=lambda _: throttled):
         answer = call(faq, "POST", "/faqs/does-it-hurt/feedback", body={"helpful": True})
     assert answer.status == 503
     assert answer.error_code() == "SERVICE_UNAVAILABLE"

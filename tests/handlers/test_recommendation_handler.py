@@ -3,15 +3,13 @@
 import time
 from types import ModuleType
 from typing import Any, get_args
-from unittest.mock import patch
 
 import pytest
-from botocore.exceptions import ClientError
 
 from clinic.aws import dynamodb
 from clinic.knowledge import TreatmentId
 from clinic.recommendation_store import DynamoRecommendations
-from tests.support import call, load_function
+from tests.support import call, client_error, dynamodb_calls, load_function
 
 OILY = {
     "skin_type": "oily",
@@ -27,10 +25,6 @@ WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWrit
 @pytest.fixture
 def recommendation(aws: None) -> ModuleType:
     return load_function("RecommendationFunction")
-
-
-def _operations(mock: Any) -> list[str]:
-    return [args.args[0] for args in mock.call_args_list]
 
 
 @pytest.mark.parametrize(("lang", "oily_name"), [("en", "Oily Pores"), ("zh-HK", "油性毛孔")])
@@ -70,12 +64,11 @@ def test_the_language_also_comes_from_accept_language(recommendation: ModuleType
 
 def test_a_recommendation_costs_exactly_one_write(recommendation: ModuleType) -> None:
     call(recommendation, "GET", "/treatments")  # content cached, as in a warm container
-    client = dynamodb()
-    with patch.object(client, "_make_api_call", wraps=client._make_api_call) as spy:
+    with dynamodb_calls() as operations:
         answer = call(recommendation, "POST", "/recommendations", body=OILY)
     assert answer.status == 200
-    assert _operations(spy) == ["PutItem"]
-    item = client.get_item(TableName="RecommendationsTable", Key={"pk": {"S": answer.body["recommendation_id"]}})
+    assert operations == ["PutItem"]
+    item = dynamodb().get_item(TableName="RecommendationsTable", Key={"pk": {"S": answer.body["recommendation_id"]}})
     stored = item["Item"]
     assert set(stored) == {"pk", "answers", "result", "created_at", "expires_at"}
     ttl = int(stored["expires_at"]["N"]) - int(time.time())
@@ -232,11 +225,9 @@ def test_a_wrong_method_is_405_with_allow(recommendation: ModuleType, method: st
 
 
 def test_throttled_storage_is_503_with_retry_after(recommendation: ModuleType) -> None:
-    throttled = ClientError(
-        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "PutItem"
-    )
+    throttled = client_error("ProvisionedThroughputExceededException", "PutItem")
     call(recommendation, "GET", "/treatments")  # content cached
-    with patch.object(dynamodb(), "_make_api_call", side_effect=throttled):
+    with dynamodb_calls(fail=lambda _: throttled):
         answer = call(recommendation, "POST", "/recommendations", body={**OILY, "lang": "zh-HK"})
         read = call(recommendation, "GET", "/recommendations/rec-0000000000000000000z")
     assert answer.status == 503
@@ -248,8 +239,7 @@ def test_throttled_storage_is_503_with_retry_after(recommendation: ModuleType) -
 
 def test_a_warm_container_reads_no_content_from_dynamodb(recommendation: ModuleType) -> None:
     call(recommendation, "GET", "/treatments")
-    client = dynamodb()
-    with patch.object(client, "_make_api_call", wraps=client._make_api_call) as spy:
+    with dynamodb_calls() as operations:
         call(recommendation, "POST", "/recommendations", body=OILY)
         call(recommendation, "GET", "/treatments/aha-peel")
-    assert "Scan" not in _operations(spy)
+    assert operations == ["PutItem"]

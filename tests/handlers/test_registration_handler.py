@@ -1,18 +1,17 @@
 """The registration function under moto: every case of the contract, faults and privacy."""
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
 from unittest.mock import patch
 
 import pytest
-from botocore.exceptions import ClientError
 
 from clinic.aws import dynamodb
 from clinic.registration import REFERENCE_PATTERN, today_in_hong_kong
-from tests.support import Answer, call, load_function
+from tests.support import Answer, call, client_error, dynamodb_calls, load_function
 
 TABLE = "RegistrationsTable"
 
@@ -311,26 +310,17 @@ def test_a_wrong_method_on_a_registration_path_is_405(registration: ModuleType) 
 # --- round trips, faults, privacy ------------------------------------------------------------
 
 
-def count_calls(module: ModuleType, send: Any) -> tuple[Answer, list[str]]:
-    client = dynamodb()
-    original = client._make_api_call
-    seen: list[str] = []
-
-    def counting(operation: str, params: dict[str, Any]) -> Any:
-        seen.append(operation)
-        return original(operation, params)
-
-    with patch.object(client, "_make_api_call", side_effect=counting):
+def count_calls(send: Callable[[], Answer]) -> tuple[Answer, list[str]]:
+    with dynamodb_calls() as operations:
         answer = send()
-    return answer, seen
+    return answer, operations
 
 
 def test_dynamodb_round_trips(registration: ModuleType) -> None:
-    created, new_calls = count_calls(registration, lambda: register(registration))
-    _, replay_calls = count_calls(registration, lambda: register(registration))
+    created, new_calls = count_calls(lambda: register(registration))
+    _, replay_calls = count_calls(lambda: register(registration))
     token = {"X-Manage-Token": created.body["manage_token"]}
     _, cancel_calls = count_calls(
-        registration,
         lambda: call(
             registration,
             "POST",
@@ -347,15 +337,8 @@ def test_dynamodb_round_trips(registration: ModuleType) -> None:
     "code", ["ProvisionedThroughputExceededException", "ThrottlingException", "InternalServerError"]
 )
 def test_storage_faults_are_503_with_retry_after_and_nothing_half_written(registration: ModuleType, code: str) -> None:
-    client = dynamodb()
-    original = client._make_api_call
-
-    def failing(operation: str, params: dict[str, Any]) -> Any:
-        if operation == "TransactWriteItems":
-            raise ClientError({"Error": {"Code": code, "Message": "injected"}}, operation)
-        return original(operation, params)
-
-    with patch.object(client, "_make_api_call", side_effect=failing):
+    fault = client_error(code, "TransactWriteItems")
+    with dynamodb_calls(fail=lambda operation: fault if operation == "TransactWriteItems" else None):
         answer = register(registration)
     assert answer.status == 503
     assert answer.headers["retry-after"] == "2"
@@ -366,7 +349,7 @@ def test_storage_faults_are_503_with_retry_after_and_nothing_half_written(regist
 def test_a_lost_connection_is_503(registration: ModuleType) -> None:
     from botocore.exceptions import EndpointConnectionError
 
-    with patch.object(dynamodb(), "_make_api_call", side_effect=EndpointConnectionError(endpoint_url="http://x")):
+    with dynamodb_calls(fail=lambda _: EndpointConnectionError(endpoint_url="http://x")):
         answer = call(registration, "GET", "/registrations/PM-0000-0000", headers={"X-Manage-Token": "t"})
     assert answer.status == 503
 

@@ -5,11 +5,11 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
-from botocore.exceptions import ClientError
 
 from clinic.aws import dynamodb
 from clinic.errors import StorageUnavailable
 from clinic.registration_store import ConsentRecord, DynamoRegistrations, Registration, token_hash
+from tests.support import client_error, dynamodb_calls
 
 NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
@@ -39,20 +39,17 @@ def registration(reference: str = "PM-AAAA-BBBB", phone: str = "+85291234567") -
 
 
 def conflicting(times: int) -> Any:
-    """A DynamoDB client call that reports a TransactionConflict ``times`` times first."""
-    client = dynamodb()
-    original = client._make_api_call
+    """Fault injection: TransactWriteItems reports a TransactionConflict ``times`` times first."""
     left = [times]
+    reasons = [{"Code": "TransactionConflict"}, {"Code": "None"}, {"Code": "None"}]
 
-    def call(operation: str, params: dict[str, Any]) -> Any:
-        if operation == "TransactWriteItems" and left[0] > 0:
-            left[0] -= 1
-            reasons = [{"Code": "TransactionConflict"}, {"Code": "None"}, {"Code": "None"}]
-            error = {"Code": "TransactionCanceledException", "Message": "conflict"}
-            raise ClientError({"Error": error, "CancellationReasons": reasons}, operation)  # type: ignore[typeddict-unknown-key]
-        return original(operation, params)
+    def fail(operation: str) -> Exception | None:
+        if operation != "TransactWriteItems" or left[0] == 0:
+            return None
+        left[0] -= 1
+        return client_error("TransactionCanceledException", operation, CancellationReasons=reasons)
 
-    return patch.object(client, "_make_api_call", side_effect=call)
+    return dynamodb_calls(fail=fail)
 
 
 def test_transaction_conflicts_are_retried(aws: None) -> None:

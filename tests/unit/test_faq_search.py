@@ -39,10 +39,10 @@ def test_synonyms_of_acne_find_the_same_entries(query: str) -> None:
 
 def test_results_are_ranked_and_scored_relative_to_the_best() -> None:
     items = search_faqs(KB, "sunscreen after laser", "en").items
-    scores = [item.score for item in items]
+    scores = [item.score or 0.0 for item in items]
     assert scores[0] == 1.0
     assert scores == sorted(scores, reverse=True)
-    assert all(0 < (score or 0) <= 1 for score in scores)
+    assert all(0 < score <= 1 for score in scores)
 
 
 def test_a_query_with_no_match_in_any_language_returns_nothing() -> None:

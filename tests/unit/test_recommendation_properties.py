@@ -15,6 +15,8 @@ from clinic.recommendation import (
     PoreShape,
     Questionnaire,
     Recommendation,
+    RecommendedCause,
+    RecommendedPoreType,
     SkinType,
     StoredRecommendation,
     answer_label,
@@ -69,7 +71,8 @@ def _both(answers: Questionnaire) -> tuple[StoredRecommendation, dict[str, Recom
 def _texts(rec: Recommendation) -> list[str]:
     """Every user-facing text of a rendered recommendation."""
     texts = [rec.offer.name, rec.offer.summary, rec.disclaimer]
-    for item in (*rec.pore_types, *rec.causes):
+    scored: list[RecommendedPoreType | RecommendedCause] = [*rec.pore_types, *rec.causes]
+    for item in scored:
         texts.append(item.name)
         texts.extend(reason.text for reason in item.reasons)
     for treatment in rec.treatments:
@@ -90,7 +93,8 @@ def test_every_questionnaire_gives_a_well_formed_ranked_result(answers: Question
     assert all(0 <= score <= 1 for score in scores)
     assert len({p.id for p in rec.pore_types}) == len(rec.pore_types)
     given_answers = {answer_label(field, value) for field, values in answers.given().items() for value in values}
-    for item in (*rec.pore_types, *rec.causes):
+    scored: list[RecommendedPoreType | RecommendedCause] = [*rec.pore_types, *rec.causes]
+    for item in scored:
         assert item.reasons
         for reason in item.reasons:
             assert reason.answer in given_answers
@@ -114,7 +118,7 @@ def test_no_contraindicated_treatment_is_ever_suggested(answers: Questionnaire) 
     for treatment in rec.treatments:
         assert not set(TREATMENTS[treatment.id].contraindications) & given_precautions
     offer_blocked = set(TREATMENTS["acne-treatment"].contraindications) & given_precautions
-    assert rec.offer.eligible is not offer_blocked
+    assert rec.offer.eligible == (not offer_blocked)
 
 
 @settings(max_examples=200)
