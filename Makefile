@@ -30,8 +30,9 @@ $(SAM): infra/sam-requirements.txt
 
 bootstrap: $(VENV)/.synced $(SAM) ## Create the venvs (project and SAM CLI)
 
-chromium: ## Install Debian's Chromium for the browser tests (needs root)
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+chromium: ## Install Debian's Chromium (and CJK fonts for the screenshots) for the browser tests (needs root)
+	@{ test -x /usr/bin/chromium && fc-list :lang=zh-hk | grep -q .; } || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 run: $(VENV)/.synced ## Serve the whole API locally on http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(PY) -m infra.local_stack

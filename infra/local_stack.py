@@ -29,7 +29,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from infra import cfn
+from infra import cfn, demo_page
 
 WEB_DIR = cfn.ROOT / "web"
 STAGE = "Prod"
@@ -266,6 +266,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         if path == "/openapi.json":
             self._send(200, {"Content-Type": "application/json"}, self.server.spec)
+            return
+        if path in {"/", "/zh-HK/"}:
+            page = demo_page.render("en" if path == "/" else "zh-HK").encode()
+            self._send(200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"}, page)
             return
         target = (WEB_DIR / (path.lstrip("/") or "index.html")).resolve()
         if target.is_dir():
