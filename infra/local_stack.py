@@ -210,6 +210,12 @@ class LocalApi(ThreadingHTTPServer):
         self.spec = spec
         self.routes = cfn.routes()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser dropping a kept-alive connection is normal; report anything else."""
+        if isinstance(sys.exc_info()[1], ConnectionResetError | BrokenPipeError):
+            return
+        super().handle_error(request, client_address)
+
     def match(self, method: str, path: str) -> cfn.Route | None:
         """The route serving ``method`` on ``path``, if any (a specific method before ANY)."""
         candidates = [route for route in self.routes if route.pattern.match(path)]

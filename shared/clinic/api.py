@@ -7,6 +7,7 @@ three functions speak the same error language (see ``../shared/api-contract.md``
 
 import json
 import traceback
+from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -14,6 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import ValidationException
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from clinic.errors import (
     ApiError,
@@ -94,6 +96,13 @@ def problems_from_pydantic(errors: list[dict[str, Any]]) -> list[FieldProblem]:
 class ClinicResolver(APIGatewayRestResolver):
     """API Gateway REST resolver that also enforces the contract's body rules (size, JSON)."""
 
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        """Resolve the event; with CORS on, answers vary by ``Origin`` (caches must know)."""
+        response: dict[str, Any] = super().resolve(event, context)
+        if self._cors:
+            response.setdefault("multiValueHeaders", {})["Vary"] = ["Origin"]
+        return response
+
     def _resolve(self) -> ResponseBuilder[Any]:
         # Powertools validates the body before any middleware runs, so the size and the
         # content type are checked here, ahead of routing, and still answered with CORS.
@@ -169,6 +178,7 @@ def create_app() -> ClinicResolver:
             allow_origin=origins[0],
             extra_origins=list(origins[1:]),
             allow_headers=CORS_HEADERS,
+            expose_headers=["Retry-After"],  # so a widget on the site can honour it
             max_age=600,
         )
         if origins

@@ -166,7 +166,8 @@ class FaqIndex:
         if hits:
             return hits[:limit], False
         other: Lang = "zh-HK" if lang == "en" else "en"
-        return self._rank(terms, other)[:limit], True
+        fallback_hits = self._rank(terms, other)[:limit]
+        return fallback_hits, bool(fallback_hits)
 
 
 _last_index: tuple[KnowledgeBase, FaqIndex] | None = None

@@ -126,6 +126,8 @@ def test_a_body_over_16_kib_is_413(faq: ModuleType) -> None:
 def test_cors_allows_only_the_configured_origins(faq: ModuleType) -> None:
     allowed = call(faq, "GET", "/faqs", headers={"Origin": "https://www.example-clinic.hk"})
     assert allowed.headers["access-control-allow-origin"] == "https://www.example-clinic.hk"
+    assert allowed.headers["vary"] == "Origin"
+    assert allowed.headers["access-control-expose-headers"] == "Retry-After"
     refused = call(faq, "GET", "/faqs", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in refused.headers
     preflight = call(

@@ -86,7 +86,7 @@ def test_the_same_result_is_read_back_and_rerendered_in_the_other_language(recom
     assert chinese.status == 200
     assert chinese.body["lang"] == "zh-HK"
     assert chinese.body["pore_types"][0]["name"] == "油性毛孔"
-    assert chinese.body["pore_types"][0]["reasons"][0]["text"].startswith("您表示")
+    assert chinese.body["pore_types"][0]["reasons"][0]["text"].startswith("你表示")
     for key in ("recommendation_id", "created_at", "top_types", "mixed", "needs_consultation"):
         assert chinese.body[key] == created[key]
     assert [t["id"] for t in chinese.body["treatments"]] == [t["id"] for t in created["treatments"]]

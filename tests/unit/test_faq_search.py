@@ -48,6 +48,7 @@ def test_results_are_ranked_and_scored_relative_to_the_best() -> None:
 def test_a_query_with_no_match_in_any_language_returns_nothing() -> None:
     result = search_faqs(KB, "qwxzv plmkj", "en")
     assert result.items == []
+    assert result.fallback is False  # nothing came from the other language either
 
 
 def test_fallback_is_marked_when_only_the_other_language_matches() -> None:

@@ -481,7 +481,7 @@ def test_a_result_explains_itself_in_english_and_in_chinese() -> None:
         "concerns=acne",
     ]
     assert top.reasons[0].text.startswith("You said your skin is sensitive")
-    assert chinese.pore_types[0].reasons[0].text.startswith("您表示自己屬敏感皮膚")
+    assert chinese.pore_types[0].reasons[0].text.startswith("你表示自己屬敏感皮膚")
     laser = next(t for t in english.treatments if t.id == "carbon-laser")
     assert laser.why.startswith("Suggested for your problematic pores")
     assert "recurring blackheads and acne" in laser.why
@@ -521,7 +521,7 @@ def test_no_evidence_at_all_falls_back_to_gentle_care() -> None:
     assert len(result.tips) == 2
     stored = new_recommendation(KB, answers, rules)
     reason = render(KB, stored, "zh-HK", rules).pore_types[0].reasons[0]
-    assert reason.text.startswith("您的答案未有明確指向")
+    assert reason.text.startswith("你的答案未有明確指向")
 
 
 def test_a_reason_code_dropped_from_the_rules_still_renders() -> None:
