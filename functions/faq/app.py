@@ -12,7 +12,7 @@ from clinic.api import create_app, openapi_responses
 from clinic.content_store import knowledge
 from clinic.errors import NotFound
 from clinic.faq import FaqItem, FaqList, render, search_faqs
-from clinic.feedback import DynamoFeedback, FeedbackAccepted, FeedbackIn
+from clinic.feedback import DynamoFeedback, FeedbackAccepted, FeedbackIn, FeedbackStore
 from clinic.knowledge import Lang
 from clinic.settings import settings
 
@@ -69,7 +69,8 @@ def post_feedback(id: FaqId, feedback: Annotated[FeedbackIn, Body()]) -> Feedbac
     """Count a helpful / not helpful vote (atomic counter); the reason is kept for a while."""
     if knowledge().faq(id) is None:
         raise NotFound()
-    DynamoFeedback(settings().feedback_table).record(id, feedback.helpful, feedback.reason)
+    votes: FeedbackStore = DynamoFeedback(settings().feedback_table)
+    votes.record(id, feedback.helpful, feedback.reason)
     metrics.add_metric(name="FaqHelpful" if feedback.helpful else "FaqNotHelpful", unit=MetricUnit.Count, value=1)
     return FeedbackAccepted(id=id)
 

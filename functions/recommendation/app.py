@@ -23,7 +23,7 @@ from clinic.recommendation import (
     new_recommendation,
     render,
 )
-from clinic.recommendation_store import DynamoRecommendations
+from clinic.recommendation_store import DynamoRecommendations, RecommendationStore
 from clinic.settings import settings
 
 logger = Logger()
@@ -35,7 +35,7 @@ TreatmentIdPath = Annotated[str, Path(description="A treatment id, e.g. carbon-l
 LangQuery = Annotated[Lang | None, Query(description="en or zh-HK (else Accept-Language, else en)")]
 
 
-def _store() -> DynamoRecommendations:
+def _store() -> RecommendationStore:
     return DynamoRecommendations(settings().recommendations_table)
 
 

@@ -38,6 +38,7 @@ from clinic.registration_store import (
     ConsentRecord,
     DynamoRegistrations,
     Registration,
+    RegistrationStore,
     Replayed,
     expiry,
     token_hash,
@@ -53,7 +54,7 @@ Reference = Annotated[str, Path(max_length=20, description="PM-XXXX-XXXX")]
 ManageToken = Annotated[str | None, Header(alias="X-Manage-Token", description="The manage token shown on creation")]
 
 
-def _store() -> DynamoRegistrations:
+def _store() -> RegistrationStore:
     return DynamoRegistrations(settings().registrations_table)
 
 

@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import random
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any, Protocol, cast
 
@@ -313,8 +313,3 @@ class DynamoRegistrations:
                 )["Items"]
                 result[branch] = {date.fromisoformat(i["sk"]["S"]): int(i["taken"]["N"]) for i in items}
         return result
-
-
-def now_utc() -> datetime:
-    """The current time (UTC, second precision)."""
-    return datetime.now(UTC).replace(microsecond=0)
