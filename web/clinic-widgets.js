@@ -14,11 +14,19 @@
  * API call sends it, so the API's texts (treatments, reasons, errors, FAQ) match the page.
  * The widgets talk to each other through one event on `document`: `clinic:register`
  * (detail: treatment, recommendationId, summary) asks the registration form to take over.
+ *
+ * After a registration, the success panel gives a private manage link: this page's URL with
+ * the fragment `#clinic-manage=<reference>.<manage_token>`. Opening it (on load or on
+ * `hashchange`) makes the registration widget show the booking and let the person cancel it.
  */
 
 const MODULE_URL = import.meta.url;
 const REGISTER_EVENT = "clinic:register";
 const SEARCH_DELAY_MS = 250;
+// `#clinic-manage=REF.TOKEN` opens the manage panel. A fragment never leaves the browser: the
+// token is sent only in the X-Manage-Token header, and never logged.
+const MANAGE_KEY = "clinic-manage";
+const HK_TIME_ZONE = "Asia/Hong_Kong";
 
 const SCRIPT =
   [...document.querySelectorAll("script[src]")].find((script) => script.src === MODULE_URL) ??
@@ -43,7 +51,8 @@ const STRINGS = {
     tryAgain: "Try again",
     networkError: "We couldn't reach the clinic. Please check your connection and try again.",
     serverError: "Sorry, something went wrong on our side. Please try again shortly.",
-    busyError: (seconds) => `Our system is busy right now. Please try again in about ${seconds} seconds.`,
+    busyError: (seconds) =>
+      `Our system is busy right now. Please try again in about ${seconds} ${seconds === 1 ? "second" : "seconds"}.`,
     required: "(required)",
     optional: "(optional)",
     newTab: "(opens in a new tab)",
@@ -86,6 +95,16 @@ const STRINGS = {
       willCall: "Our staff will call you to confirm your appointment. Please keep your reference number.",
       alreadyRegistered:
         "You had already registered with exactly these details, so nothing has changed. Here is your reference again.",
+      manageTitle: "Need to change your plans?",
+      manageLink: "Manage or cancel this booking",
+      manageKeep:
+        "Keep this link private: it works like a key to your booking. Bookmark it or save it somewhere safe, as it is shown only this once.",
+      manageField: "Your private manage link",
+      copy: "Copy link",
+      copied: "Link copied. Keep it somewhere private.",
+      copyFailed: "The link could not be copied automatically. It is selected: press Ctrl+C (or ⌘C) to copy it.",
+      manageShownBefore:
+        "This booking already exists. Its manage link was shown only once, when you first registered, and for your security it cannot be shown again. If you no longer have it, our staff can help when they call.",
       summaryTreatment: "Treatment",
       summaryBranch: "Branch",
       summaryDate: "Date",
@@ -94,6 +113,43 @@ const STRINGS = {
         `Your questionnaire result (${names}) will be sent with your registration, so our staff can prepare your skin analysis.`,
       detach: "Don't send it",
       detached: "Your questionnaire result will not be sent.",
+    },
+    manage: {
+      eyebrow: "Your booking",
+      title: "Manage your booking",
+      loading: "Loading your booking…",
+      loaded: (reference, status) => `Booking ${reference}: ${status}.`,
+      reference: "Booking reference",
+      status: "Status",
+      statuses: { pending_confirmation: "Pending confirmation", cancelled: "Cancelled" },
+      treatment: "Treatment",
+      branch: "Branch",
+      date: "Preferred date",
+      time: "Preferred time",
+      phone: "Mobile number",
+      email: "Email",
+      noEmail: "Not given",
+      marketing: "Promotional messages",
+      yes: "Yes",
+      no: "No",
+      registered: "Registered",
+      masked: "For your privacy, your phone number and email are partly hidden.",
+      pendingNote: "Our staff will call you to confirm your appointment.",
+      cancel: "Cancel this booking",
+      confirmTitle: "Cancel this booking?",
+      confirmText: (reference) =>
+        `Booking ${reference} will be cancelled and your free-trial place released. This cannot be undone, but you can register again afterwards.`,
+      confirmYes: "Yes, cancel my booking",
+      confirmNo: "No, keep my booking",
+      cancelling: "Cancelling…",
+      cancelled: (reference) => `Your booking ${reference} has been cancelled.`,
+      cancelledNote: "Your free-trial place has been released. You are welcome to book again at any time.",
+      bookAgain: "Book again",
+      invalid:
+        "This manage link is not valid or has expired. Please check that you opened the whole link, or register for the free trial again.",
+      bookTrial: "Book a free trial",
+      loadFailed: "Sorry, your booking could not be loaded.",
+      cancelFailed: "Sorry, your booking could not be cancelled.",
     },
     quiz: {
       title: "Find your pore type",
@@ -266,6 +322,15 @@ const STRINGS = {
       reference: "你的參考編號",
       willCall: "我們的職員會致電與你確認預約，請保留你的參考編號。",
       alreadyRegistered: "你之前已用相同資料登記，登記內容沒有改變。以下是你的參考編號。",
+      manageTitle: "需要更改安排？",
+      manageLink: "管理或取消此預約",
+      manageKeep: "請妥善保管此連結，切勿與他人分享：它就像你預約的鑰匙。請把它加入書籤或儲存在安全的地方，此連結只會顯示這一次。",
+      manageField: "你的私人管理連結",
+      copy: "複製連結",
+      copied: "已複製連結，請妥善保存。",
+      copyFailed: "未能自動複製連結。連結已被選取，請按 Ctrl+C（或 ⌘C）複製。",
+      manageShownBefore:
+        "此預約已經存在。管理連結只會在你首次登記時顯示一次，為保障你的安全，不能再次顯示。如你已遺失連結，職員致電時可以協助你。",
       summaryTreatment: "療程",
       summaryBranch: "分店",
       summaryDate: "日期",
@@ -273,6 +338,42 @@ const STRINGS = {
       attached: (names) => `你的問卷結果（${names}）會連同登記一併提交，方便職員為你準備皮膚分析。`,
       detach: "不要提交問卷結果",
       detached: "你的問卷結果不會提交。",
+    },
+    manage: {
+      eyebrow: "你的預約",
+      title: "管理你的預約",
+      loading: "正在載入你的預約…",
+      loaded: (reference, status) => `預約 ${reference}：${status}。`,
+      reference: "參考編號",
+      status: "狀態",
+      statuses: { pending_confirmation: "等待確認", cancelled: "已取消" },
+      treatment: "療程",
+      branch: "分店",
+      date: "心儀日期",
+      time: "心儀時段",
+      phone: "手提電話號碼",
+      email: "電郵",
+      noEmail: "未有提供",
+      marketing: "接收推廣資訊",
+      yes: "是",
+      no: "否",
+      registered: "登記時間",
+      masked: "為保障你的私隱，電話號碼及電郵只會部分顯示。",
+      pendingNote: "我們的職員會致電與你確認預約。",
+      cancel: "取消此預約",
+      confirmTitle: "確定取消此預約？",
+      confirmText: (reference) =>
+        `預約 ${reference} 將會取消，你的免費體驗名額亦會釋出。取消後不能復原，但你之後可以重新登記。`,
+      confirmYes: "確定取消預約",
+      confirmNo: "保留我的預約",
+      cancelling: "正在取消…",
+      cancelled: (reference) => `你的預約 ${reference} 已經取消。`,
+      cancelledNote: "你的免費體驗名額已經釋出，歡迎隨時重新預約。",
+      bookAgain: "重新預約",
+      invalid: "此管理連結無效或已過期。請確認你開啟的是完整的連結，或重新登記免費體驗。",
+      bookTrial: "登記免費體驗",
+      loadFailed: "抱歉，未能載入你的預約。",
+      cancelFailed: "抱歉，未能取消你的預約。",
     },
     quiz: {
       title: "測一測你的毛孔類型",
@@ -440,15 +541,16 @@ function retryAfterSeconds(header) {
 /**
  * Call the API. Resolves to `{status, data, retryAfter}`; a network failure (including a
  * refused cross-origin call) is status 0. An aborted call rejects with its AbortError.
+ * `headers` are extra request headers (the manage token travels only there).
  */
-async function callApi(method, path, { query = {}, body, signal } = {}) {
+async function callApi(method, path, { query = {}, body, signal, headers = {} } = {}) {
   const url = new URL(API_BASE + path, location.href);
   for (const [key, value] of Object.entries({ ...query, lang: LANG })) url.searchParams.set(key, value);
   let response;
   try {
     response = await fetch(url, {
       method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      headers: body === undefined ? { ...headers } : { ...headers, "Content-Type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "omit",
       signal,
@@ -501,6 +603,57 @@ function joinList(items) {
   return new Intl.ListFormat(LOCALE, { style: "long", type: "conjunction" }).format(items);
 }
 
+/** A Hong Kong calendar date `YYYY-MM-DD` written out in the page's language. */
+function formatHongKongDate(iso, options = { weekday: "long", day: "numeric", month: "long", year: "numeric" }) {
+  const noon = new Date(`${iso}T12:00:00+08:00`);
+  return Number.isNaN(noon.getTime())
+    ? iso
+    : new Intl.DateTimeFormat(LOCALE, { ...options, timeZone: HK_TIME_ZONE }).format(noon);
+}
+
+/** An instant (ISO 8601 with its zone) as a date and time in Hong Kong, in the page's language. */
+function formatHongKongTime(iso) {
+  const when = new Date(iso);
+  return Number.isNaN(when.getTime())
+    ? iso
+    : new Intl.DateTimeFormat(LOCALE, { dateStyle: "long", timeStyle: "short", timeZone: HK_TIME_ZONE }).format(when);
+}
+
+/** Whether the page's fragment is a manage link. */
+function isManageHash(hash = location.hash) {
+  return hash.replace(/^#/, "").startsWith(`${MANAGE_KEY}=`);
+}
+
+/**
+ * The manage link in the page's fragment as `{reference, token, valid}`, or null when the
+ * fragment is not one. `valid` is false when it cannot be a link the API gave (it is then
+ * never sent).
+ */
+function manageLinkFromHash(hash = location.hash) {
+  if (!isManageHash(hash)) return null;
+  let value = hash.replace(/^#/, "").slice(MANAGE_KEY.length + 1);
+  try {
+    value = decodeURIComponent(value);
+  } catch {
+    // not percent-encoded: use it as it is
+  }
+  const dot = value.indexOf(".");
+  const reference = dot > 0 ? value.slice(0, dot).trim().toUpperCase() : "";
+  const token = dot > 0 ? value.slice(dot + 1).trim() : "";
+  const valid = /^PM-?[0-9A-Z]{4}-?[0-9A-Z]{4}$/.test(reference) && /^[A-Za-z0-9_-]{16,256}$/.test(token);
+  return { reference, token, valid };
+}
+
+/** This page's URL without its fragment. */
+function pageUrlWithoutFragment() {
+  return location.href.split("#")[0];
+}
+
+/** This page's URL that opens the manage panel of a registration. */
+function manageUrl(reference, token) {
+  return `${pageUrlWithoutFragment()}#${MANAGE_KEY}=${reference}.${token}`;
+}
+
 /** A bar filled to `percent` (set through the CSSOM, so a strict style-src CSP allows it). */
 function widthBar(percent) {
   const bar = h("span");
@@ -531,7 +684,13 @@ function requestRegistration(detail) {
 
 // --- registration ------------------------------------------------------------------------
 
-/** The "1 Minute Self-Registration" free-trial form. */
+/** The registration widget that answers manage links (the page's first one). */
+let manageOwner = null;
+
+/**
+ * The "1 Minute Self-Registration" free-trial form; with a manage link in the page's
+ * fragment, the manage panel of that booking instead.
+ */
 class RegistrationWidget {
   constructor(root) {
     this.root = root;
@@ -542,14 +701,34 @@ class RegistrationWidget {
     this.sending = false;
     this.pending = null;
     this.recommendation = null;
+    this.manageLink = null;
+    this.booking = null;
+    this.manageController = null;
+    this.cancelling = false;
     document.addEventListener(REGISTER_EVENT, (event) => this.onRegisterRequest(event));
+    this.handlesManage = manageOwner === null;
+    if (this.handlesManage) {
+      manageOwner = this;
+      window.addEventListener("hashchange", () => this.onHashChange());
+    }
   }
 
   async load() {
+    const link = this.handlesManage ? manageLinkFromHash() : null;
+    if (link) {
+      this.showManage(link);
+      this.preloadOptions();
+      return;
+    }
     this.root.setAttribute("aria-busy", "true");
     this.root.replaceChildren(h("p", { class: "clinic-loading" }, T.loading));
     const result = await callApi("GET", "/registration-options", { query: { treatment: this.treatment } });
     this.root.removeAttribute("aria-busy");
+    if (this.manageLink) {
+      // A manage link was opened meanwhile: keep its panel, remember the options for later.
+      if (result.status === 200 && result.data) this.options = result.data;
+      return;
+    }
     if (result.status !== 200 || !result.data) {
       const status = liveRegion("clinic-alert", "assertive");
       this.root.replaceChildren(
@@ -569,6 +748,14 @@ class RegistrationWidget {
     }
     this.options = result.data;
     this.render();
+    if (this.pending) this.takeOver(this.pending);
+  }
+
+  /** The form's options, fetched while the manage panel shows (for "Book again"). */
+  async preloadOptions() {
+    const result = await callApi("GET", "/registration-options", { query: { treatment: this.treatment } });
+    if (result.status !== 200 || !result.data || this.options) return;
+    this.options = result.data;
     if (this.pending) this.takeOver(this.pending);
   }
 
@@ -614,6 +801,7 @@ class RegistrationWidget {
 
   render() {
     const o = this.options;
+    this.recommendation = null;
     this.alert = liveRegion("clinic-alert", "assertive");
     this.attachedNote = liveRegion("clinic-note clinic-attached");
     this.recommendationInput = h("input", { type: "hidden", name: "recommendation_id", value: "" });
@@ -906,7 +1094,8 @@ class RegistrationWidget {
   payload() {
     const value = (key) => this.fields[key].control.value.trim();
     const params = new URLSearchParams(location.search);
-    const source = { page_url: location.href.slice(0, 2048) };
+    // Never the manage link: its fragment is a key to a booking.
+    const source = { page_url: (isManageHash() ? pageUrlWithoutFragment() : location.href).slice(0, 2048) };
     for (const key of ["utm_source", "utm_medium", "utm_campaign"]) {
       if (params.get(key)) source[key] = params.get(key).slice(0, 100);
     }
@@ -1016,10 +1205,378 @@ class RegistrationWidget {
         ),
         row(T.reg.summaryTime, T.periods[data.preferred_period ?? body.preferred_period ?? "any"] ?? T.periods.any),
       ),
+      created && data.manage_token ? this.manageBox(data.reference, data.manage_token) : null,
+      created ? null : h("p", { class: "clinic-note clinic-manage-shown-before" }, T.reg.manageShownBefore),
     );
     this.form = null;
     this.root.replaceChildren(panel);
     heading.focus();
+  }
+
+  /** The private manage link of a new registration: a link, a note, a copyable field. */
+  manageBox(reference, token) {
+    const url = manageUrl(reference, token);
+    const fieldId = `${this.id}-manage-url`;
+    const noteId = `${this.id}-manage-note`;
+    const status = liveRegion("clinic-copy-status");
+    const input = h("input", {
+      id: fieldId,
+      class: "clinic-input clinic-copy-input",
+      type: "text",
+      readonly: true,
+      value: url,
+      spellcheck: "false",
+      autocomplete: "off",
+      "aria-describedby": noteId,
+      onfocus: (event) => event.currentTarget.select(),
+    });
+    const copy = h(
+      "button",
+      {
+        type: "button",
+        class: "clinic-button clinic-button--secondary clinic-copy-button",
+        onclick: () => this.copyLink(input, status),
+      },
+      T.reg.copy,
+    );
+    return h(
+      "div",
+      { class: "clinic-manage-box" },
+      h("h3", { class: "clinic-section-title" }, T.reg.manageTitle),
+      h(
+        "p",
+        { class: "clinic-manage-link-row" },
+        h("a", { class: "clinic-manage-link", href: url, "aria-describedby": noteId }, T.reg.manageLink),
+      ),
+      h("p", { class: "clinic-hint clinic-manage-keep", id: noteId }, T.reg.manageKeep),
+      h("label", { class: "clinic-label", for: fieldId }, T.reg.manageField),
+      h("div", { class: "clinic-copy" }, input, copy),
+      status,
+    );
+  }
+
+  /** Copy the manage link (the Clipboard API when there is one), else leave it selected. */
+  async copyLink(input, status) {
+    let copied = false;
+    try {
+      if (navigator.clipboard?.writeText) {
+        await navigator.clipboard.writeText(input.value);
+        copied = true;
+      }
+    } catch {
+      copied = false; // denied or unavailable: fall back below
+    }
+    if (!copied) {
+      input.focus();
+      input.select();
+      try {
+        copied = document.execCommand("copy");
+      } catch {
+        copied = false;
+      }
+    }
+    announce(status, copied ? T.reg.copied : T.reg.copyFailed, copied ? "success" : "info");
+  }
+
+  // --- manage panel ----------------------------------------------------------------------
+
+  onHashChange() {
+    const link = manageLinkFromHash();
+    if (link) this.showManage(link);
+    else if (this.manageLink && !location.hash) this.showForm();
+  }
+
+  /** Leave the manage panel: the link leaves the address bar, the empty form shows. */
+  async showForm() {
+    this.manageController?.abort();
+    this.manageController = null;
+    this.manageLink = null;
+    this.booking = null;
+    if (isManageHash()) history.replaceState(history.state, "", pageUrlWithoutFragment());
+    if (this.options) this.render();
+    else await this.load();
+    if (this.form?.isConnected) this.fields.name.control.focus();
+  }
+
+  /** The manage panel of the booking `link` names: its heading takes the focus. */
+  showManage(link) {
+    this.manageController?.abort();
+    this.manageController = null;
+    this.manageLink = link;
+    this.booking = null;
+    this.form = null;
+    const titleId = `${this.id}-manage-title`;
+    this.manageHeading = h("h2", { class: "clinic-title", id: titleId, tabindex: "-1" }, T.manage.title);
+    this.manageLive = liveRegion("clinic-visually-hidden");
+    this.manageAlert = liveRegion("clinic-alert", "assertive");
+    this.manageBody = h("div", { class: "clinic-manage-body" });
+    this.root.removeAttribute("aria-busy");
+    this.root.replaceChildren(
+      h(
+        "section",
+        { class: "clinic-card clinic-manage", "aria-labelledby": titleId },
+        h(
+          "header",
+          { class: "clinic-card-header" },
+          h("p", { class: "clinic-eyebrow" }, T.manage.eyebrow),
+          this.manageHeading,
+        ),
+        this.manageLive,
+        this.manageAlert,
+        this.manageBody,
+      ),
+    );
+    this.root.scrollIntoView({ block: "start" });
+    this.manageHeading.focus({ preventScroll: true });
+    if (link.valid) {
+      this.fetchManage();
+    } else {
+      // Not a link the API gave: say so without sending it (after a frame, so that the
+      // new alert region is in the accessibility tree when its message arrives).
+      requestAnimationFrame(() => {
+        if (this.manageLink === link) this.showManageInvalid();
+      });
+    }
+  }
+
+  /** The headers that prove the person holds the manage link. */
+  manageHeaders(link) {
+    return { "X-Manage-Token": link.token };
+  }
+
+  managePath(link, suffix = "") {
+    return `/registrations/${encodeURIComponent(link.reference)}${suffix}`;
+  }
+
+  /** Before the panel's body is replaced: keep the focus out of what disappears. */
+  rescueFocus() {
+    const active = document.activeElement;
+    if (!active || active === document.body || this.manageBody.contains(active))
+      this.manageHeading.focus({ preventScroll: true });
+  }
+
+  statusLabel(status) {
+    return T.manage.statuses[status] ?? status;
+  }
+
+  async fetchManage() {
+    const link = this.manageLink;
+    if (!link) return;
+    this.manageController?.abort();
+    const controller = new AbortController();
+    this.manageController = controller;
+    this.rescueFocus();
+    announce(this.manageAlert, "");
+    this.manageBody.setAttribute("aria-busy", "true");
+    this.manageBody.replaceChildren(h("p", { class: "clinic-loading" }, T.manage.loading));
+    let result;
+    try {
+      result = await callApi("GET", this.managePath(link), {
+        headers: this.manageHeaders(link),
+        signal: controller.signal,
+      });
+    } catch {
+      return; // another link (or the form) replaced this one
+    }
+    if (controller !== this.manageController) return;
+    this.manageController = null;
+    this.manageBody.removeAttribute("aria-busy");
+    if (result.status === 200 && result.data?.reference) {
+      this.booking = result.data;
+      this.showBooking();
+      announce(this.manageLive, T.manage.loaded(this.booking.reference, this.statusLabel(this.booking.status)));
+      return;
+    }
+    if (result.status === 404) {
+      this.showManageInvalid();
+      return;
+    }
+    this.showManageRetry(T.manage.loadFailed, result, () => this.fetchManage());
+  }
+
+  /** The booking's details, and either the cancel step or the cancelled state. */
+  showBooking() {
+    const m = T.manage;
+    const b = this.booking;
+    const cancelled = b.status === "cancelled";
+    const row = (key, label, value) => [h("dt", {}, label), h("dd", { "data-field": key }, value)];
+    this.rescueFocus();
+    const children = [
+      h(
+        "div",
+        { class: "clinic-manage-head" },
+        h(
+          "div",
+          {},
+          h("p", { class: "clinic-reference-label" }, m.reference),
+          h("p", { class: "clinic-reference" }, b.reference),
+        ),
+      ),
+      h(
+        "dl",
+        { class: "clinic-summary clinic-manage-summary" },
+        row(
+          "status",
+          m.status,
+          h(
+            "span",
+            { class: `clinic-status clinic-status--${cancelled ? "cancelled" : "pending"}`, "data-status": b.status },
+            this.statusLabel(b.status),
+          ),
+        ),
+        row("treatment", m.treatment, b.treatment?.name || b.treatment?.id || ""),
+        row("branch", m.branch, b.branch?.name || b.branch?.id || ""),
+        row("preferred_date", m.date, formatHongKongDate(b.preferred_date)),
+        row("preferred_period", m.time, T.periods[b.preferred_period ?? "any"] ?? T.periods.any),
+        row("phone", m.phone, h("span", { dir: "ltr" }, b.phone)),
+        row("email", m.email, b.email || m.noEmail),
+        row("marketing_consent", m.marketing, b.marketing_consent ? m.yes : m.no),
+        b.created_at ? row("created_at", m.registered, formatHongKongTime(b.created_at)) : null,
+      ),
+      h("p", { class: "clinic-hint clinic-manage-masked" }, m.masked),
+    ];
+    this.bookAgainButton = null;
+    if (cancelled) {
+      this.bookAgainButton = h(
+        "button",
+        { type: "button", class: "clinic-button clinic-button--primary", onclick: () => this.showForm() },
+        m.bookAgain,
+      );
+      children.push(
+        h(
+          "div",
+          { class: "clinic-manage-done" },
+          h("p", { class: "clinic-manage-done-title" }, m.cancelled(b.reference)),
+          h("p", {}, m.cancelledNote),
+        ),
+        h("div", { class: "clinic-actions" }, this.bookAgainButton),
+      );
+    } else {
+      children.push(h("p", { class: "clinic-manage-pending" }, m.pendingNote), this.cancelStep(b.reference));
+    }
+    this.manageBody.replaceChildren(...children);
+  }
+
+  /** "Cancel this booking", then an in-page confirmation (Escape or "No" steps back). */
+  cancelStep(reference) {
+    const m = T.manage;
+    const questionId = `${this.id}-confirm-title`;
+    const textId = `${this.id}-confirm-text`;
+    const alert = liveRegion("clinic-alert", "assertive");
+    const question = h("h3", { class: "clinic-section-title", id: questionId, tabindex: "-1" }, m.confirmTitle);
+    const start = h("button", { type: "button", class: "clinic-button clinic-button--danger-outline" }, m.cancel);
+    const yes = h("button", { type: "button", class: "clinic-button clinic-button--danger" }, m.confirmYes);
+    const no = h("button", { type: "button", class: "clinic-button clinic-button--secondary" }, m.confirmNo);
+    const startActions = h("div", { class: "clinic-actions" }, start);
+    const confirm = h(
+      "div",
+      {
+        class: "clinic-confirm",
+        role: "group",
+        "aria-labelledby": questionId,
+        "aria-describedby": textId,
+        hidden: true,
+      },
+      question,
+      h("p", { id: textId }, m.confirmText(reference)),
+      alert,
+      h("div", { class: "clinic-actions" }, yes, no),
+    );
+    const close = () => {
+      confirm.hidden = true;
+      announce(alert, "");
+      startActions.hidden = false;
+      start.focus();
+    };
+    start.addEventListener("click", () => {
+      startActions.hidden = true;
+      confirm.hidden = false;
+      question.focus();
+    });
+    no.addEventListener("click", close);
+    yes.addEventListener("click", () => this.cancelBooking(yes, no, alert));
+    confirm.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !this.cancelling) {
+        event.preventDefault();
+        close();
+      }
+    });
+    return h("div", { class: "clinic-manage-cancel" }, startActions, confirm);
+  }
+
+  async cancelBooking(yes, no, alert) {
+    const link = this.manageLink;
+    const booking = this.booking;
+    if (this.cancelling || !link || !booking) return;
+    this.cancelling = true;
+    yes.disabled = true;
+    no.disabled = true;
+    yes.textContent = T.manage.cancelling;
+    announce(alert, "");
+    const result = await callApi("POST", this.managePath(link, "/cancel"), { headers: this.manageHeaders(link) });
+    this.cancelling = false;
+    if (link !== this.manageLink || !yes.isConnected) return;
+    if (result.status === 200 && result.data?.status) {
+      this.booking = { ...booking, status: result.data.status };
+      this.showBooking();
+      announce(this.manageLive, `${T.manage.cancelled(booking.reference)} ${T.manage.cancelledNote}`);
+      (this.bookAgainButton ?? this.manageHeading).focus();
+      return;
+    }
+    if (result.status === 404) {
+      this.showManageInvalid();
+      return;
+    }
+    yes.textContent = T.manage.confirmYes;
+    no.disabled = false;
+    announce(alert, `${T.manage.cancelFailed} ${retryMessage(result)}`, "error");
+    if (result.retryAfter) {
+      setTimeout(() => {
+        yes.disabled = false;
+      }, result.retryAfter * 1000);
+    } else {
+      yes.disabled = false;
+    }
+    (yes.disabled ? no : yes).focus();
+  }
+
+  /** The link is unknown, wrong or expired (the API cannot tell which, nor can we). */
+  showManageInvalid() {
+    this.manageController?.abort();
+    this.manageController = null;
+    this.booking = null;
+    this.rescueFocus();
+    this.manageBody.removeAttribute("aria-busy");
+    announce(this.manageAlert, T.manage.invalid, "error");
+    this.manageBody.replaceChildren(
+      h(
+        "div",
+        { class: "clinic-actions" },
+        h(
+          "button",
+          { type: "button", class: "clinic-button clinic-button--primary", onclick: () => this.showForm() },
+          T.manage.bookTrial,
+        ),
+      ),
+    );
+  }
+
+  /** A failure the person can only retry (busy server, no network). */
+  showManageRetry(message, result, retry) {
+    this.rescueFocus();
+    announce(this.manageAlert, `${message} ${retryMessage(result)}`, "error");
+    const button = h(
+      "button",
+      { type: "button", class: "clinic-button clinic-button--secondary", onclick: retry },
+      T.tryAgain,
+    );
+    if (result.retryAfter) {
+      button.disabled = true;
+      setTimeout(() => {
+        button.disabled = false;
+      }, result.retryAfter * 1000);
+    }
+    this.manageBody.replaceChildren(h("div", { class: "clinic-actions" }, button));
   }
 }
 

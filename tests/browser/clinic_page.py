@@ -88,3 +88,31 @@ def sent_json(request: Request) -> dict[str, Any]:
     body = request.post_data_json
     assert isinstance(body, dict)
     return body
+
+
+def register_by_api(api: LocalApi, *, phone: str, day: str, branch: str = "sha-tin", **extra: Any) -> dict[str, Any]:
+    """``POST /registrations`` straight to the API; the 201 answer (with its manage token)."""
+    body = {
+        "name": "Chan Tai Man",
+        "phone": phone,
+        "treatment": "acne-treatment",
+        "branch": branch,
+        "preferred_date": day,
+        "agree_terms": True,
+        **extra,
+    }
+    answer = api.request("POST", "/registrations", body)
+    assert answer.status == 201, answer.body
+    created: dict[str, Any] = answer.body
+    return created
+
+
+def manage_fragment(reference: str, token: str) -> str:
+    """The fragment of a manage link: ``#clinic-manage=<reference>.<token>``."""
+    return f"#clinic-manage={reference}.{token}"
+
+
+def server_log(api: LocalApi) -> str:
+    """What the local stack has written to stdout and stderr so far."""
+    lines: list[str] = getattr(api, "log", [])
+    return "".join(lines)
