@@ -11,8 +11,6 @@ and the rules' ``saturation``, so scores lie in [0, 1], the strongest signal sco
 is clear enough, and weak answers keep low scores.
 """
 
-import re
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -32,6 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from clinic.errors import NotFound
+from clinic.ids import RECOMMENDATION_ID, new_recommendation_id
 from clinic.knowledge import (
     CauseId,
     KnowledgeBase,
@@ -63,9 +62,6 @@ AgeRange = Literal["under_25", "25_34", "35_44", "45_plus"]
 LifestyleFactor = Literal["poor_sleep", "stress", "greasy_food", "dairy", "humid_climate", "irregular_routine"]
 
 REGISTER_PATH = "/registrations"
-_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
-_ID_LENGTH = 20
-RECOMMENDATION_ID = re.compile(r"^rec-[0-9a-hjkmnp-tv-z]{20}$")
 
 
 # --- the questionnaire ----------------------------------------------------------------------
@@ -508,11 +504,6 @@ def trial_offer(kb: KnowledgeBase) -> Treatment:
 def is_recommendation_id(value: str) -> bool:
     """Whether ``value`` has the shape of a recommendation id (``rec-`` + 20 base32)."""
     return RECOMMENDATION_ID.fullmatch(value) is not None
-
-
-def new_recommendation_id() -> str:
-    """A fresh, unguessable id: ``rec-`` and 20 Crockford base32 characters (100 bits)."""
-    return "rec-" + "".join(secrets.choice(_CROCKFORD) for _ in range(_ID_LENGTH))
 
 
 def new_recommendation(

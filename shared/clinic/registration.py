@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 from pydantic_core import PydanticCustomError
 
 from clinic.errors import FieldProblem
+from clinic.ids import RECOMMENDATION_ID, random_code
 from clinic.knowledge import Branch, KnowledgeBase, Lang, LocalText
 from clinic.settings import Settings, settings
 
@@ -26,11 +27,8 @@ Period = Literal["morning", "afternoon", "evening"]
 PERIODS: tuple[Period, ...] = ("morning", "afternoon", "evening")
 Status = Literal["pending_confirmation", "cancelled"]
 
-# Crockford's base32 without I, L, O, U: nothing a customer can misread on the phone.
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_PATTERN = re.compile(r"^PM-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 _NAME_PUNCTUATION = frozenset(" .'-·‧\u2019")
-_RECOMMENDATION_ID = r"^rec-[0-9a-hjkmnp-tv-z]{20}$"
 
 
 # --- booking window and closed dates ------------------------------------------------
@@ -224,7 +222,7 @@ class RegistrationIn(BaseModel):
     agree_terms: Annotated[StrictBool, AfterValidator(must_be_true)]
     marketing_consent: StrictBool = False
     lang: Lang | None = None
-    recommendation_id: Annotated[str, StringConstraints(pattern=_RECOMMENDATION_ID)] | None = None
+    recommendation_id: Annotated[str, StringConstraints(pattern=RECOMMENDATION_ID.pattern)] | None = None
     source: Source | None = None
     website: Annotated[str, StringConstraints(max_length=500)] | None = Field(None, description="Honeypot: leave empty")
 
@@ -284,7 +282,7 @@ def dates_full_everywhere(window: BookingWindow, kb: KnowledgeBase, per_branch: 
 
 def new_reference() -> str:
     """``PM-XXXX-XXXX``: 40 random bits in Crockford base32."""
-    chars = "".join(secrets.choice(CROCKFORD) for _ in range(8))
+    chars = random_code(8)
     return f"PM-{chars[:4]}-{chars[4:]}"
 
 
