@@ -90,6 +90,7 @@ class LocalContext:
 def _load_function(code_dir: str, handler: str, environment: dict[str, str]) -> None:
     """Worker initialiser: this process becomes one container of one function."""
     global _handler  # noqa: PLW0603 - the worker process's one handler
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops us
     os.environ.update(environment)
     sys.path[:0] = [code_dir, str(cfn.ROOT / "shared")]
     module_name, func_name = handler.rsplit(".", 1)
@@ -356,7 +357,8 @@ def main() -> None:
     def stop(*_: Any) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a shell may start us with it ignored
+        signal.signal(signum, stop)
     try:
         api.serve_forever()
     except KeyboardInterrupt:
