@@ -151,7 +151,8 @@ class ClinicResolver(APIGatewayRestResolver):
 
     def error_response(self, error: ApiError) -> Response[dict[str, Any]]:
         """The contract's error answer for ``error`` in the request's language."""
-        headers: dict[str, str] = {"Content-Language": self.request_lang()}
+        lang = self.request_lang()  # reads the query, the body and Accept-Language: once
+        headers: dict[str, str] = {"Content-Language": lang}
         if error.status == 503:
             headers["Retry-After"] = str(settings().retry_after_seconds)
         if error.status == 405:
@@ -159,7 +160,7 @@ class ClinicResolver(APIGatewayRestResolver):
         return Response(
             status_code=error.status,
             content_type="application/json",
-            body=error.body(self.request_lang()),
+            body=error.body(lang),
             headers=headers,
         )
 

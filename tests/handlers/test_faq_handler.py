@@ -93,28 +93,17 @@ def test_an_unsupported_language_is_a_422_on_lang(faq: ModuleType) -> None:
     assert answer.field_codes() == {"lang": "INVALID_CHOICE"}
 
 
-def test_malformed_json_is_400(faq: ModuleType) -> None:
-    answer = call(
-        faq,
-        "POST",
-        "/faqs/does-it-hurt/feedback",
-        raw_body=b'{"helpful": tru',
-        headers={"Content-Type": "application/json"},
-    )
+@pytest.mark.parametrize(
+    ("content_type", "body", "code"),
+    [
+        ("application/json", b'{"helpful": tru', "MALFORMED_JSON"),
+        ("text/plain", b"helpful=true", "UNSUPPORTED_CONTENT_TYPE"),
+    ],
+)
+def test_an_unreadable_body_is_400(faq: ModuleType, content_type: str, body: bytes, code: str) -> None:
+    answer = call(faq, "POST", "/faqs/does-it-hurt/feedback", raw_body=body, headers={"Content-Type": content_type})
     assert answer.status == 400
-    assert answer.error_code() == "MALFORMED_JSON"
-
-
-def test_a_non_json_content_type_is_400(faq: ModuleType) -> None:
-    answer = call(
-        faq,
-        "POST",
-        "/faqs/does-it-hurt/feedback",
-        raw_body=b"helpful=true",
-        headers={"Content-Type": "text/plain"},
-    )
-    assert answer.status == 400
-    assert answer.error_code() == "UNSUPPORTED_CONTENT_TYPE"
+    assert answer.error_code() == code
 
 
 def test_a_body_over_16_kib_is_413(faq: ModuleType) -> None:
