@@ -60,6 +60,10 @@ def create_table_requests(table_names: dict[str, str]) -> list[dict[str, Any]]:
             "KeySchema": props["KeySchema"],
             "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
         }
+        if props.get("GlobalSecondaryIndexes"):
+            request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        if props.get("StreamSpecification"):
+            request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         ttl = props.get("TimeToLiveSpecification", {})
         requests.append(
             {
@@ -105,7 +109,8 @@ def create_secrets(client: Any, secret_names: dict[str, str]) -> None:
 
 def local_refs() -> dict[str, str]:
     """What ``Ref`` resolves to in local runs and tests: parameter defaults and local names."""
-    return {**parameter_defaults(), **local_table_names(), **local_secret_names()}
+    buses = {name: name for name in resources("AWS::Events::EventBus")}
+    return {**parameter_defaults(), **local_table_names(), **local_secret_names(), **buses}
 
 
 def _resolve(value: Any, refs: dict[str, str]) -> str:

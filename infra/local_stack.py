@@ -23,13 +23,13 @@ import threading
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from infra import cfn, demo_page
+from infra import cfn, demo_page, local_pipeline
 
 WEB_DIR = cfn.ROOT / "web"
 STAGE = "Prod"
@@ -212,6 +212,7 @@ class LocalApi(ThreadingHTTPServer):
         super().__init__(address, _RequestHandler)
         self.pools = pools
         self.spec = spec
+        self.pipeline: local_pipeline.Pipeline | None = None
         self.routes = cfn.routes()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -235,6 +236,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         path = urlsplit(self.path).path
+        if path.startswith("/_local/") and self._local(path):
+            return
         route = self.server.match(self.command, unquote(path))
         if route is None:
             self._static(path)
@@ -269,6 +272,34 @@ class _RequestHandler(BaseHTTPRequestHandler):
         raw = response.get("body") or ""
         payload = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode()
         self._send(int(response.get("statusCode", 200)), out_headers, payload)
+
+    # --- local-only routes of the events and messages pipeline (never in template.yaml) ---
+
+    def _local(self, path: str) -> bool:
+        """``GET /_local/messages?to=`` and ``POST /_local/clock``; False for other paths."""
+        pipeline = self.server.pipeline
+        if pipeline is None or path not in {"/_local/messages", "/_local/clock"}:
+            return False
+        json_type = {"Content-Type": "application/json"}
+        if path == "/_local/messages" and self.command == "GET":
+            to = parse_qs(urlsplit(self.path).query).get("to", [None])[-1]
+            if to and to.startswith(" "):  # an unencoded "+852…" arrives as " 852…"
+                to = "+" + to[1:]
+            self._send(200, json_type, json.dumps(local_pipeline.messages_answer(pipeline, to)).encode())
+            return True
+        if path == "/_local/clock" and self.command == "POST":
+            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                day = date.fromisoformat(json.loads(self.rfile.read(length) or b"{}")["date"])
+            except (ValueError, KeyError, TypeError):
+                problem = {"error": {"code": "VALIDATION_FAILED", "message": 'Send {"date": "YYYY-MM-DD"}.'}}
+                self._send(422, json_type, json.dumps(problem).encode())
+                return True
+            self._send(200, json_type, json.dumps(pipeline.run_reminders(day)).encode())
+            return True
+        allow = "GET" if path == "/_local/messages" else "POST"
+        self._send(405, {**json_type, "Allow": allow}, json.dumps({"error": {"code": "METHOD_NOT_ALLOWED"}}).encode())
+        return True
 
     def _static(self, path: str) -> None:
         if self.command not in {"GET", "HEAD"}:
@@ -337,7 +368,8 @@ def main() -> None:
     api = LocalApi((host, port), {}, b"")
     port = api.server_port
     origins = os.environ.get("ALLOWED_ORIGINS", f"http://127.0.0.1:{port},http://localhost:{port}")
-    refs = {**cfn.local_refs(), "AllowedOrigins": origins}
+    refs = {**cfn.local_refs(), "AllowedOrigins": origins, **local_pipeline.local_refs(f"http://{host}:{port}")}
+    local_pipeline.create_resources(refs)
     shared_env = {
         key: os.environ[key]
         for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION")
@@ -351,6 +383,8 @@ def main() -> None:
     from infra.openapi import merged_spec_json
 
     api.spec = merged_spec_json().encode()
+    api.pipeline = local_pipeline.Pipeline(api.pools, refs, os.environ["AWS_REGION"])
+    api.pipeline.start()
 
     print(
         f"Clinic API (local stack) ready on http://{host}:{port}\n"
@@ -358,6 +392,8 @@ def main() -> None:
         f"  routes    : {len(api.routes)} from template.yaml; spec at /openapi.json; demo page at /\n"
         f"  DynamoDB  : {endpoint} (moto server) tables {', '.join(tables.values())}\n"
         f"  CORS      : {origins}\n"
+        "  messages  : stream → events → bus → queue → messages on moto; GET /_local/messages?to=, "
+        "POST /_local/clock\n"
         "Ctrl-C stops it.",
         flush=True,
     )
@@ -373,6 +409,8 @@ def main() -> None:
         print("stopping…", flush=True)
     finally:
         api.server_close()
+        if api.pipeline:
+            api.pipeline.stop()
         for pool in api.pools.values():
             pool.close()
         dynamodb_server.shutdown()

@@ -75,6 +75,11 @@ class DynamoRegistrations:
             "status": {"S": registration.status},
             "doc": {"S": registration.model_dump_json(exclude_none=True)},
             "expires_at": {"N": str(registration.expires_at)},
+            # The ByBranchDate index (a day's registrations: staff lists, day-before reminders).
+            "gsi1pk": {"S": f"BRANCH#{registration.branch}"},
+            "gsi1sk": {
+                "S": f"{registration.preferred_date}#{registration.created_at.isoformat()}#{registration.reference}"
+            },
         }
 
     def _create_items(

@@ -25,6 +25,14 @@ class Settings(BaseModel):
     retry_after_seconds: int = Field(2, ge=1, alias="RETRY_AFTER_SECONDS")
     idempotency_ttl_hours: int = Field(24, ge=1, alias="IDEMPOTENCY_TTL_HOURS")
     manage_token_secret: str = Field("", alias="MANAGE_TOKEN_SECRET")
+    # Events and messages (issue 14).
+    event_bus_name: str = Field("", alias="EVENT_BUS_NAME")
+    messages_table: str = Field("", alias="MESSAGES_TABLE")
+    messaging_region: str = Field("", alias="MESSAGING_REGION")
+    sms_sender_id: str = Field("", alias="SMS_SENDER_ID")
+    email_from_address: str = Field("", alias="EMAIL_FROM_ADDRESS")
+    manage_page_url_en: str = Field("", alias="MANAGE_PAGE_URL_EN")
+    manage_page_url_zh_hk: str = Field("", alias="MANAGE_PAGE_URL_ZH_HK")
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
