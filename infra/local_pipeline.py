@@ -23,6 +23,7 @@ import sys
 import threading
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any, Protocol
 
 from infra import cfn
@@ -47,10 +48,15 @@ def local_refs(base_url: str) -> dict[str, str]:
     return {"ManagePageUrlEn": f"{base_url}/", "ManagePageUrlZhHk": f"{base_url}/zh-HK/"}
 
 
+@cache
 def _client(service: str, region: str | None = None) -> Any:
+    """One client per service and region (polling five times a second)."""
     import boto3
+    from botocore.config import Config
 
-    return boto3.client(service, region_name=region)  # type: ignore[call-overload]
+    # Account-based endpoints (<account>.streams-ddb…) are unknown to moto's in-process mock.
+    config = Config(account_id_endpoint_mode="disabled")
+    return boto3.client(service, region_name=region, config=config)  # type: ignore[call-overload]
 
 
 def create_resources(refs: dict[str, str]) -> None:
@@ -135,6 +141,10 @@ class Pipeline:
         self.queue_arn = sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"
         ]
+        self.visibility_seconds = LOCAL_VISIBILITY_SECONDS
+        self._iterator: str | None = None
+        self._pending: list[dict[str, Any]] = []
+        self._attempts = 0
         self._thread = threading.Thread(target=self._run, name="pipeline", daemon=True)
 
     def start(self) -> None:
@@ -146,28 +156,35 @@ class Pipeline:
         self._stop.set()
 
     def _run(self) -> None:
-        streams, sqs = _client("dynamodbstreams"), _client("sqs")
-        shard = streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
-        iterator = streams.get_shard_iterator(
-            StreamArn=self.stream_arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        pending: list[dict[str, Any]] = []
-        attempts = 0
         while not self._stop.wait(POLL_SECONDS):
             try:
-                reply = streams.get_records(ShardIterator=iterator, Limit=100)
-                iterator = reply["NextShardIterator"]
-                pending += reply["Records"]
-                if pending:
-                    pending, attempts = self._publish(pending, attempts)
-                self._deliver(sqs)
-                self.print_new()
+                self.step()
             except Exception as error:  # keep the pipeline alive; say what failed, never the data
                 print(f"pipeline step failed: {type(error).__name__}", file=sys.stderr, flush=True)
 
+    def step(self) -> None:
+        """One round: new stream records to the events function, the queue's messages to
+        the messages function, and what was sent to the console."""
+        streams = _client("dynamodbstreams")
+        if self._iterator is None:
+            shard = streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            self._iterator = streams.get_shard_iterator(
+                StreamArn=self.stream_arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+            )["ShardIterator"]
+        reply = streams.get_records(ShardIterator=self._iterator, Limit=100)
+        self._iterator = reply["NextShardIterator"]
+        self._pending += reply["Records"]
+        if self._pending:
+            self._pending, self._attempts = self._publish(self._pending, self._attempts)
+        self._deliver(_client("sqs"))
+        self.print_new()
+
     def _publish(self, records: list[dict[str, Any]], attempts: int) -> tuple[list[dict[str, Any]], int]:
         """Invoke the events function; keep the records from the first failure for a retry."""
-        result = self.events.invoke(stream_event(records, self.stream_arn, self.region)) or {}
+        try:
+            result = self.events.invoke(stream_event(records, self.stream_arn, self.region)) or {}
+        except Exception:  # a function error (e.g. every record failed): Lambda retries the whole batch
+            result = {"batchItemFailures": [{"itemIdentifier": records[0]["dynamodb"]["SequenceNumber"]}]}
         failed = [item["itemIdentifier"] for item in result.get("batchItemFailures", [])]
         if not failed:
             return [], 0
@@ -182,12 +199,15 @@ class Pipeline:
         messages = sqs.receive_message(
             QueueUrl=self.queue_url,
             MaxNumberOfMessages=10,
-            VisibilityTimeout=LOCAL_VISIBILITY_SECONDS,
+            VisibilityTimeout=self.visibility_seconds,
             MessageSystemAttributeNames=["All"],
         ).get("Messages", [])
         if not messages:
             return
-        result = self.messages.invoke(sqs_event(messages, self.queue_arn, self.region)) or {}
+        try:
+            result = self.messages.invoke(sqs_event(messages, self.queue_arn, self.region)) or {}
+        except Exception:  # a function error (e.g. every record failed): nothing is deleted
+            result = {"batchItemFailures": [{"itemIdentifier": m["MessageId"]} for m in messages]}
         failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:

@@ -161,6 +161,7 @@ def event_schema(detail_type: DetailType) -> dict[str, Any]:
     detail = RegistrationEventDetail.model_json_schema(mode="serialization")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": detail.pop("$defs"),  # "#/$defs/…" references resolve from the document's root
         "title": detail_type,
         "description": _DESCRIPTIONS[detail_type],
         "type": "object",
