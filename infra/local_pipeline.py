@@ -142,7 +142,7 @@ class Pipeline:
             "QueueArn"
         ]
         self.visibility_seconds = LOCAL_VISIBILITY_SECONDS
-        self._iterator: str | None = None
+        self._last_sequence: str | None = None
         self._pending: list[dict[str, Any]] = []
         self._attempts = 0
         self._thread = threading.Thread(target=self._run, name="pipeline", daemon=True)
@@ -166,13 +166,19 @@ class Pipeline:
         """One round: new stream records to the events function, the queue's messages to
         the messages function, and what was sent to the console."""
         streams = _client("dynamodbstreams")
-        if self._iterator is None:
-            shard = streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
-            self._iterator = streams.get_shard_iterator(
-                StreamArn=self.stream_arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
-            )["ShardIterator"]
-        reply = streams.get_records(ShardIterator=self._iterator, Limit=100)
-        self._iterator = reply["NextShardIterator"]
+        # A fresh iterator each round, after the last record read: when a transaction fails,
+        # moto restores the table from a copy, and an old iterator would keep reading the
+        # abandoned shard (with the failed transaction's writes, which DynamoDB never streams).
+        shard = streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        position: dict[str, str] = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self._last_sequence}
+            if self._last_sequence
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        iterator = streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard, **position)["ShardIterator"]
+        reply = streams.get_records(ShardIterator=iterator, Limit=100)
+        if reply["Records"]:
+            self._last_sequence = reply["Records"][-1]["dynamodb"]["SequenceNumber"]
         self._pending += reply["Records"]
         if self._pending:
             self._pending, self._attempts = self._publish(self._pending, self._attempts)

@@ -229,3 +229,16 @@ def test_the_daily_run_reminds_tomorrows_pending_and_confirmed_registrations_onc
     assert stack.pipeline.run_reminders(today)["sent"] == 0  # the schedule's retry, or a second run
     assert stack.pipeline.run_reminders(today - timedelta(days=1))["registrations"] == 0
     assert pending["reference"] in {m["reference"] for m in reminders}
+
+
+def test_a_refused_write_streams_nothing_and_the_pipeline_reads_on(stack: Stack) -> None:
+    key = {"Idempotency-Key": "k-1"}
+    first = call(stack.registration, "POST", "/registrations", body=form(), headers=key)
+    replay = call(stack.registration, "POST", "/registrations", body=form(), headers=key)
+    duplicate = call(stack.registration, "POST", "/registrations", body=form())
+    assert (first.status, replay.status, duplicate.status) == (201, 201, 409)
+    later = stack.register(phone="+85291234599")
+    stack.pipeline.step()
+    assert sorted(m["reference"] for m in stack.sent() if m["channel"] == "sms") == sorted(
+        [first.body["reference"], later["reference"]]
+    )
