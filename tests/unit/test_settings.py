@@ -24,9 +24,10 @@ def test_require_refuses_a_name_that_is_no_setting() -> None:
 def test_a_function_without_its_table_fails_at_cold_start_naming_it(
     function: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tables = [key for key in cfn.functions(cfn.local_refs())[function].environment if key.endswith("_TABLE")]
-    for name in tables:
+    environment = cfn.functions(cfn.local_refs())[function].environment
+    resources = [key for key in environment if key.endswith("_TABLE") or key == "EVENT_BUS_NAME"]
+    for name in resources:
         monkeypatch.delenv(name, raising=False)
     settings.cache_clear()
-    with pytest.raises(MissingSettings, match=tables[0]):
+    with pytest.raises(MissingSettings, match="|".join(resources)):
         load_function(function)
