@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from infra import cfn
 
 ACCOUNT = "123456789012"  # moto's default account
+FUNCTIONS = ("EventsFunction", "MessagesFunction")  # invoked by the pipeline, not by HTTP
 POLL_SECONDS = 0.2
 LOCAL_VISIBILITY_SECONDS = 2  # a failed message comes back quickly here (deployed: the queue's 180 s)
 MAX_STREAM_ATTEMPTS = 5  # as the template's MaximumRetryAttempts
@@ -129,7 +130,7 @@ class Pipeline:
     """Stream → events function → (moto's bus and rule) → queue → messages function."""
 
     def __init__(self, pools: Mapping[str, Invoker], refs: dict[str, str], region: str) -> None:
-        self.events, self.messages = pools["EventsFunction"], pools["MessagesFunction"]
+        self.events, self.messages = (pools[name] for name in FUNCTIONS)
         self.refs, self.region = refs, region
         self.messaging_region = refs["MessagingRegion"]
         self._stop = threading.Event()
@@ -142,6 +143,7 @@ class Pipeline:
             "QueueArn"
         ]
         self.visibility_seconds = LOCAL_VISIBILITY_SECONDS
+        self._shard: str | None = None
         self._last_sequence: str | None = None
         self._pending: list[dict[str, Any]] = []
         self._attempts = 0
@@ -169,21 +171,26 @@ class Pipeline:
         # A fresh iterator each round, after the last record read: when a transaction fails,
         # moto restores the table from a copy, and an old iterator would keep reading the
         # abandoned shard (with the failed transaction's writes, which DynamoDB never streams).
-        shard = streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        if self._shard is None:  # one shard per table in moto, the same after a restore
+            self._shard = streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"][0][
+                "ShardId"
+            ]
         position: dict[str, str] = (
             {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self._last_sequence}
             if self._last_sequence
             else {"ShardIteratorType": "TRIM_HORIZON"}
         )
-        iterator = streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard, **position)["ShardIterator"]
+        iterator = streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=self._shard, **position)[
+            "ShardIterator"
+        ]
         reply = streams.get_records(ShardIterator=iterator, Limit=100)
         if reply["Records"]:
             self._last_sequence = reply["Records"][-1]["dynamodb"]["SequenceNumber"]
         self._pending += reply["Records"]
         if self._pending:
             self._pending, self._attempts = self._publish(self._pending, self._attempts)
-        self._deliver(_client("sqs"))
-        self.print_new()
+        if self._deliver(_client("sqs")):
+            self.print_new()
 
     def _publish(self, records: list[dict[str, Any]], attempts: int) -> tuple[list[dict[str, Any]], int]:
         """Invoke the events function; keep the records from the first failure for a retry."""
@@ -200,8 +207,9 @@ class Pipeline:
         first = next(i for i, r in enumerate(records) if r["dynamodb"]["SequenceNumber"] in failed)
         return records[first:], attempts + 1
 
-    def _deliver(self, sqs: Any) -> None:
-        """Invoke the messages function on what the queue holds; delete what succeeded."""
+    def _deliver(self, sqs: Any) -> bool:
+        """Invoke the messages function on what the queue holds; delete what succeeded.
+        True when the function ran."""
         messages = sqs.receive_message(
             QueueUrl=self.queue_url,
             MaxNumberOfMessages=10,
@@ -209,7 +217,7 @@ class Pipeline:
             MessageSystemAttributeNames=["All"],
         ).get("Messages", [])
         if not messages:
-            return
+            return False
         try:
             result = self.messages.invoke(sqs_event(messages, self.queue_arn, self.region)) or {}
         except Exception:  # a function error (e.g. every record failed): nothing is deleted
@@ -221,6 +229,7 @@ class Pipeline:
                 QueueUrl=self.queue_url,
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
             )
+        return True
 
     def run_reminders(self, day: date) -> dict[str, Any]:
         """``POST /_local/clock``: the daily schedule's run on ``day``."""

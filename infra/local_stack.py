@@ -377,7 +377,10 @@ def main() -> None:
     shared_env["AWS_ENDPOINT_URL"] = shared_env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
     functions = cfn.functions(refs)
     api.pools = {
-        name: FunctionPool(cfn.Function(f.name, f.code_dir, f.handler, {**f.environment, **shared_env}), workers)
+        name: FunctionPool(
+            cfn.Function(f.name, f.code_dir, f.handler, {**f.environment, **shared_env}),
+            1 if name in local_pipeline.FUNCTIONS else workers,  # the pipeline invokes them one at a time
+        )
         for name, f in functions.items()
     }
     from infra.openapi import merged_spec_json
@@ -388,7 +391,7 @@ def main() -> None:
 
     print(
         f"Clinic API (local stack) ready on http://{host}:{port}\n"
-        f"  functions : {', '.join(f'{n} x{workers}' for n in api.pools)}\n"
+        f"  functions : {', '.join(f'{n} x{1 if n in local_pipeline.FUNCTIONS else workers}' for n in api.pools)}\n"
         f"  routes    : {len(api.routes)} from template.yaml; spec at /openapi.json; demo page at /\n"
         f"  DynamoDB  : {endpoint} (moto server) tables {', '.join(tables.values())}\n"
         f"  CORS      : {origins}\n"

@@ -92,7 +92,7 @@ def set_status(reference: str, status: str) -> None:
 
 def test_the_events_function_puts_a_created_event_without_personal_data_on_the_bus(stack: Stack) -> None:
     created = stack.register()
-    stack.pipeline._deliver = lambda sqs: None  # type: ignore[method-assign]  # stop at the queue
+    stack.pipeline._deliver = lambda sqs: False  # type: ignore[method-assign]  # stop at the queue
     stack.pipeline.step()
     (event,) = queue_bodies("MessagesQueue")  # the rule routed it: source and detail-type matched
     assert event["source"] == "clinic.registrations"
@@ -136,7 +136,7 @@ def test_no_email_without_an_address(stack: Stack) -> None:
 
 def test_a_redelivered_or_replayed_event_sends_nothing_more(stack: Stack) -> None:
     stack.register()
-    stack.pipeline._deliver = lambda sqs: None  # type: ignore[method-assign]
+    stack.pipeline._deliver = lambda sqs: False  # type: ignore[method-assign]
     stack.pipeline.step()
     (event,) = queue_bodies("MessagesQueue")
     (record,) = local_pipeline.sqs_event(
