@@ -57,7 +57,8 @@ def register(api: LocalApi, headers: dict[str, str] | None = None, **changes: An
     } | changes
     answer = api.request("POST", "/registrations", body, headers=headers)
     assert answer.status == 201, answer.body
-    return body | answer.body
+    created: dict[str, Any] = body | answer.body
+    return created
 
 
 def kinds(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
