@@ -242,3 +242,51 @@ def test_a_refused_write_streams_nothing_and_the_pipeline_reads_on(stack: Stack)
     assert sorted(m["reference"] for m in stack.sent() if m["channel"] == "sms") == sorted(
         [first.body["reference"], later["reference"]]
     )
+
+
+def test_an_event_the_bus_refuses_is_retried_from_the_stream(stack: Stack) -> None:
+    created = stack.register(email=None)
+    refused = {"FailedEntryCount": 1, "Entries": [{"ErrorCode": "InternalFailure"}]}
+    with patch.object(client("events"), "put_events", return_value=refused):
+        stack.pipeline.step()
+    assert stack.sent() == []
+    stack.pipeline.step()  # the record stayed pending, as Lambda retries from a failed record
+    assert [m["reference"] for m in stack.sent()] == [created["reference"]]
+
+
+def test_a_reminder_run_with_a_failed_send_fails_and_its_retry_sends_only_the_rest(stack: Stack) -> None:
+    from clinic.messaging_send import AwsSender
+
+    today = two_open_days()
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    first = stack.register(phone="+85291234511", preferred_date=tomorrow, email=None)
+    second = stack.register(phone="+85291234512", preferred_date=tomorrow, email=None)
+    real = AwsSender.send
+
+    def second_down(self: AwsSender, message: Any) -> str:
+        if message.reference == second["reference"]:
+            raise ConnectionError("provider down")
+        return real(self, message)
+
+    with patch.object(AwsSender, "send", second_down), pytest.raises(stack.messages.RemindersIncomplete):
+        stack.messages.lambda_handler(local_pipeline.schedule_event(today), LocalContext("MessagesFunction"))
+    assert [m["reference"] for m in stack.sent() if m["kind"] == "reminder"] == [first["reference"]]
+    retry = stack.pipeline.run_reminders(today)  # the scheduler's retry
+    assert (retry["sent"], retry["failed"]) == (1, 0)
+    reminded = sorted(m["reference"] for m in stack.sent() if m["kind"] == "reminder")
+    assert reminded == sorted([first["reference"], second["reference"]])
+
+
+def test_the_record_of_messages_sent_is_masked_and_holds_no_text(stack: Stack) -> None:
+    from clinic.messaging_store import DynamoOutbox
+
+    created = stack.register(lang="zh-HK")
+    stack.pipeline.step()
+    history = DynamoOutbox("MessagesTable").history(created["reference"])
+    assert sorted((h["channel"], h["kind"], h["to"], h["lang"]) for h in history) == [
+        ("email", "confirmation", "t******@example.com", "zh-HK"),
+        ("sms", "confirmation", "+852 ****-**67", "zh-HK"),
+    ]
+    stored = json.dumps(dynamodb().scan(TableName="MessagesTable")["Items"])
+    for secret in ("91234567", "tm.chan@example.com", created["manage_token"], "clinic-manage"):
+        assert secret not in stored
