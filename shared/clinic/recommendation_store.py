@@ -12,12 +12,8 @@ from typing import Any, Protocol
 
 from clinic.aws import dynamodb
 from clinic.dynamo import from_item, storage_faults, to_item
-from clinic.recommendation import (
-    Assessment,
-    Questionnaire,
-    StoredRecommendation,
-    is_recommendation_id,
-)
+from clinic.recommendation.assessment import Assessment, StoredRecommendation, is_recommendation_id
+from clinic.recommendation.questionnaire import Questionnaire
 from clinic.settings import settings
 
 _DAY_SECONDS = 86400
