@@ -68,6 +68,7 @@ class Assessment(BaseModel):
     needs_consultation: bool
     consultation: tuple[ConsultationRef, ...]
     offer_eligible: bool
+    weak_evidence: bool = False  # records kept before the rule existed read as False
 
 
 class StoredRecommendation(BaseModel):

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import get_args
 
 from clinic.ids import new_recommendation_id
-from clinic.knowledge import CauseId, KnowledgeBase, PoreTypeId, Precaution, Treatment
+from clinic.knowledge import CauseId, KnowledgeBase, PoreTypeId, Precaution, Treatment, TreatmentId
 from clinic.recommendation.assessment import (
     Assessment,
     ConsultationRef,
@@ -93,9 +93,13 @@ def _tips(
     return tuple(chosen)
 
 
-def _score(answers: Questionnaire, rules: ScoringRules) -> tuple[list[ScoredPoreType], list[ScoredCause]]:
-    """Every rule whose answer was given adds its evidence; both lists ranked, score > 0."""
+def _score(
+    answers: Questionnaire, rules: ScoringRules
+) -> tuple[list[ScoredPoreType], list[ScoredCause], dict[str, float]]:
+    """Every rule whose answer was given adds its evidence; both lists ranked, score > 0,
+    and each pore type's evidence from signs of the skin alone (not age, lifestyle, habits)."""
     given = answers.given()
+    signs: dict[str, float] = defaultdict(float)
     type_evidence: dict[str, float] = defaultdict(float)
     cause_evidence: dict[str, float] = defaultdict(float)
     type_reasons: dict[str, list[_Contribution]] = defaultdict(list)
@@ -107,6 +111,7 @@ def _score(answers: Questionnaire, rules: ScoringRules) -> tuple[list[ScoredPore
         ref = ReasonRef(code=rule.reason, answer=answer)
         for type_id, weight in rule.add.pore_types.items():
             type_evidence[type_id] += weight
+            signs[type_id] += weight if rule.sign else 0.0
             type_reasons[type_id].append((-weight, position, ref))
         for cause_id, weight in rule.add.causes.items():
             cause_evidence[cause_id] += weight
@@ -119,7 +124,7 @@ def _score(answers: Questionnaire, rules: ScoringRules) -> tuple[list[ScoredPore
         ScoredCause.model_validate({"id": key, "score": score, "reasons": reasons})
         for key, score, reasons in _ranked(cause_evidence, cause_reasons, rules.saturation)
     ]
-    return pore_types, causes
+    return pore_types, causes, signs
 
 
 def _consultation(kb: KnowledgeBase, precautions: set[Precaution]) -> tuple[ConsultationRef, ...]:
@@ -134,16 +139,54 @@ def _consultation(kb: KnowledgeBase, precautions: set[Precaution]) -> tuple[Cons
     )
 
 
+def _order(
+    candidates: list[Treatment],
+    in_sight: list[PoreTypeId],
+    rules: ScoringRules,
+    held_back: set[TreatmentId],
+    gentle_first: bool,
+    fit: Mapping[TreatmentId, float],
+) -> list[Treatment]:
+    """The suggestions in order, each step a rule of its own:
+
+    1. gentle ones first when the evidence is weak or the skin sensitive;
+    2. what a safety rule holds back (needling and peels on active acne or redness) last;
+    3. the article's first-line treatments of the top types (then of the types an answer
+       keeps in sight), taken in turn: the best type's first, the next type's first, …, so a
+       mixed profile keeps each type's first line in sight;
+    4. the other procedures by fit, the gentler first when two fit equally;
+    5. the trial offer after them, since its fit would otherwise always lead (it covers every
+       pore type, and it is also ``offer``).
+    """
+    lines = [rules.first_line[type_id] for type_id in in_sight]
+    interleaved = [line[i] for i in range(max(map(len, lines))) for line in lines if i < len(line)]
+    first_line = {treatment: rank for rank, treatment in reversed(list(enumerate(interleaved)))}
+    return sorted(
+        candidates,
+        key=lambda t: (
+            gentle_first and not t.gentle,
+            t.id in held_back,
+            first_line.get(t.id, len(first_line)),
+            t.trial_offer,
+            -fit[t.id],
+            not t.gentle,
+            t.id,
+        ),
+    )
+
+
 def assess(kb: KnowledgeBase, answers: Questionnaire, rules: ScoringRules | None = None) -> Assessment:
     """Score the answers against the rules, then choose treatments, tips and the offer.
 
-    Treatments: those whose pore types meet the top types, minus any a precaution rules
-    out. Gentle ones come first for sensitive skin (or when nothing pointed to a type); then
-    the procedures by fit, the gentler first when two fit equally; then the trial offer, whose
-    fit would otherwise always lead, as it covers every pore type (it is also ``offer``).
+    Safety comes as rules, not weights: a precaution removes every treatment it rules out
+    (the trial offer included); an answer rule removes or holds back treatments whatever
+    they score. The evidence is weak when the best type rests on fewer signs of the skin
+    than ``min_signs`` (age or habits alone) or the answers contradict each other; weak
+    evidence, sensitive skin or no evidence at all put the gentle treatments first.
+    Treatments: those whose pore types meet the top types, ordered by :func:`_order`.
     """
     rules = rules or scoring_rules()
-    pore_types, causes = _score(answers, rules)
+    pore_types, causes, signs = _score(answers, rules)
     fallback = not pore_types
     if fallback:
         reason = ReasonRef(code=rules.fallback.reason, answer=answer_label("skin_type", answers.skin_type))
@@ -153,32 +196,37 @@ def assess(kb: KnowledgeBase, answers: Questionnaire, rules: ScoringRules | None
     cause_scores = {c.id: c.score for c in causes}
     given = answers.given()
     sensitive = any(matches(condition, given) is not None for condition in rules.sensitive_when)
+    contradictory = any(all(matches(c, given) for c in pair) for pair in rules.contradictions)
+    weak = fallback or contradictory or signs.get(top[0], 0.0) < rules.min_signs
     precautions = set(answers.precautions)
+    applied = [rule for rule in rules.answer_rules if matches(rule.when, given)]
+    excluded = {t for rule in applied for t in rule.exclude}
+    held_back = {t for rule in applied for t in rule.hold_back}
+    in_sight = list(top) + [p for rule in applied for p in rule.keep_in_sight if p not in top]
+    in_sight = list(dict.fromkeys(in_sight))
+    kept = {t for type_id in in_sight[len(top) :] for t in rules.first_line[type_id]}
     candidates = [
-        t for t in kb.treatments if set(t.pore_types) & set(top) and not set(t.contraindications) & precautions
+        t
+        for t in kb.treatments
+        if (set(t.pore_types) & set(top) or t.id in kept)
+        and not set(t.contraindications) & precautions
+        and t.id not in excluded
     ]
-    gentle_first = sensitive or fallback
-    candidates.sort(
-        key=lambda t: (
-            gentle_first and not t.gentle,
-            t.trial_offer,
-            -_fit(t, type_scores, cause_scores),
-            not t.gentle,
-            t.id,
-        )
-    )
+    fit = {t.id: _fit(t, type_scores, cause_scores) for t in candidates}
+    ordered = _order(candidates, in_sight, rules, held_back, sensitive or weak, fit)
     return Assessment(
         rules_version=rules.version,
         pore_types=tuple(pore_types),
         top_types=top,
         mixed=len(top) > 1,
         causes=tuple(causes),
-        treatments=tuple(t.id for t in candidates),
+        treatments=tuple(t.id for t in ordered),
         sensitive=sensitive,
         tips=_tips(rules, kb, type_scores, cause_scores, precautions),
         needs_consultation=bool(precautions),
         consultation=_consultation(kb, precautions),
         offer_eligible=not set(trial_offer(kb).contraindications) & precautions,
+        weak_evidence=weak,
     )
 
 

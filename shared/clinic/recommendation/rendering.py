@@ -179,7 +179,7 @@ def render(
             eligible=result.offer_eligible,
             register_path=REGISTER_PATH,
         ),
-        disclaimer=rules.disclaimer.get(lang),
+        disclaimer=(rules.weak_disclaimer if result.weak_evidence else rules.disclaimer).get(lang),
     )
 
 
@@ -187,7 +187,9 @@ def _consultation_reason(
     ref: ConsultationRef, kb: KnowledgeBase, rules: ScoringRules, lang: Lang
 ) -> ConsultationReason:
     names = [t.name.get(lang) for t in (kb.treatment(i) for i in ref.treatments) if t]
-    text = rules.consultation[ref.precaution].get(lang)
-    if names:
+    text = rules.consultation[ref.precaution].text.get(lang)
+    if len(names) == len(kb.treatments):
+        text = rules.nothing_left.get(lang).format(reason=text)
+    elif names:
         text = rules.left_out.get(lang).format(reason=text, treatments=rules.lists[lang].join(names))
     return ConsultationReason(code=ref.precaution, text=text, treatments=list(ref.treatments))

@@ -7,11 +7,11 @@ recommendation does not, so it never reads the rules file.
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
-from typing import Annotated, Self, get_args
+from typing import Annotated, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from clinic.knowledge import CauseId, Lang, LocalText, PoreTypeId, Precaution, Slug
+from clinic.knowledge import CauseId, Lang, LocalText, PoreTypeId, Precaution, Slug, TreatmentId
 from clinic.recommendation.questionnaire import Condition
 
 Weight = Annotated[float, Field(gt=0)]
@@ -29,12 +29,39 @@ class Evidence(_Rules):
 
 
 class ScoringRule(_Rules):
-    """When an answer is given, add evidence and say why."""
+    """When an answer is given, add evidence and say why.
+
+    ``sign``: whether the answer describes the skin itself (skin type, pore shape, a
+    concern) rather than context (age, lifestyle, habits). A pore type found on context
+    alone is weak evidence: the answer is then gentle-first.
+    """
 
     when: Condition
     add: Evidence
     reason: Slug
     text: LocalText
+    sign: bool = True
+
+
+class AnswerRule(_Rules):
+    """A rule on one answer, applied whatever the scores: ``exclude`` removes treatments,
+    ``hold_back`` keeps them after every other suggestion (never first), ``keep_in_sight``
+    keeps a pore type's first-line treatments among the suggestions even when that type
+    scores below the top ones (acne is never ignored for sagging)."""
+
+    when: Condition
+    exclude: tuple[TreatmentId, ...] = ()
+    hold_back: tuple[TreatmentId, ...] = ()
+    keep_in_sight: tuple[PoreTypeId, ...] = ()
+    why: str = Field(description="For the content review: the article's or the catalogue's reason")
+
+
+class ConsultationText(_Rules):
+    """What a precaution means for the person; ``rules_out`` says whether it leaves any
+    treatment (``some``) or none (``all``), and a test holds the catalogue to it."""
+
+    text: LocalText
+    rules_out: Literal["all", "some"]
 
 
 class Fallback(_Rules):
@@ -99,9 +126,15 @@ class ScoringRules(_Rules):
     tip_threshold: Annotated[float, Field(ge=0)]
     max_tips: Annotated[int, Field(ge=2)]
     default_tips: tuple[Slug, ...] = Field(min_length=2)
-    consultation: dict[Precaution, LocalText]
+    first_line: dict[PoreTypeId, tuple[TreatmentId, ...]]
+    answer_rules: tuple[AnswerRule, ...]
+    min_signs: Weight
+    contradictions: tuple[tuple[Condition, Condition], ...]
+    consultation: dict[Precaution, ConsultationText]
     left_out: LocalText
+    nothing_left: LocalText
     disclaimer: LocalText
+    weak_disclaimer: LocalText
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -113,6 +146,8 @@ class ScoringRules(_Rules):
             raise ValueError("every precaution needs a consultation text")
         if set(self.lists) != set(get_args(Lang)):
             raise ValueError("lists needs every language")
+        if set(self.first_line) != set(get_args(PoreTypeId)):
+            raise ValueError("first_line needs every pore type")
         return self
 
     def reason_text(self, code: str) -> LocalText | None:
