@@ -214,14 +214,15 @@ class FaqIndex:
 
     def _rank(self, terms: dict[str, float], lang: Lang) -> list[Hit]:
         idf, average = self._stats[lang]
+        known = {term: weight for term, weight in terms.items() if term in idf}  # this language's words only
         hits = []
         for doc in self._docs[lang]:
             score = 0.0
-            for term, weight in terms.items():
+            norm = _K1 * (1 - _B + _B * doc.length / average)
+            for term, weight in known.items():
                 tf = sum(_FIELD_WEIGHTS[name] * counter[term] for name, counter in doc.fields.items())
                 if tf:
-                    norm = _K1 * (1 - _B + _B * doc.length / average)
-                    score += weight * idf.get(term, 0.0) * tf * (_K1 + 1) / (tf + norm)
+                    score += weight * idf[term] * tf * (_K1 + 1) / (tf + norm)
             if score > 0:
                 hits.append(Hit(doc.faq, score))
         hits.sort(key=lambda hit: -hit.score)
