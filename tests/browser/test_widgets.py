@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, Request, Route, expect
 
+from infra import cfn
 from tests.browser.clinic_page import (
     REFERENCE,
     api_path,
@@ -28,6 +29,21 @@ from tests.support import LocalApi
 pytestmark = pytest.mark.browser
 
 REGISTRATIONS = re.compile(r".*/registrations(\?.*)?$")
+
+
+# --- the modules ----------------------------------------------------------------------------
+
+
+def test_every_widget_module_is_served_as_javascript(local_stack: LocalApi) -> None:
+    # A browser refuses to run a module served with another type: the one script tag would
+    # load, and the widgets it imports would not.
+    web = cfn.ROOT / "web"
+    modules = sorted(web.rglob("*.js"))
+    assert len(modules) > 1, "the entry imports its widgets from web/widgets/"
+    for module in modules:
+        answer = local_stack.request("GET", "/" + module.relative_to(web).as_posix())
+        assert answer.status == 200, module
+        assert answer.headers["content-type"] == "text/javascript; charset=utf-8", module
 
 
 # --- registration ---------------------------------------------------------------------------
