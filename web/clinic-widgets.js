@@ -24,7 +24,7 @@
  * Where a change goes:
  *   widgets/config.js            where the API is, the page's language
  *   widgets/strings/en.js, zh-hk.js   every text the widgets write themselves (both files)
- *   widgets/api.js               calling the API: language, errors, Retry-After
+ *   widgets/api.js               calling the API: language, errors, retries, Idempotency-Key
  *   widgets/dom.js, format.js, links.js   elements and live regions; dates; manage links, hand-off
  *   widgets/registration/        the form (widget.js), its fields and date rules (fields.js),
  *                                the panel after registering (success.js)

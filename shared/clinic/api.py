@@ -32,7 +32,7 @@ from clinic.knowledge import Lang
 from clinic.settings import settings
 
 MAX_BODY_BYTES = 16 * 1024
-CORS_HEADERS = ["Content-Type", "X-Manage-Token", "Accept-Language"]
+CORS_HEADERS = ["Content-Type", "X-Manage-Token", "Accept-Language", "Idempotency-Key"]
 
 logger = Logger(child=True)
 

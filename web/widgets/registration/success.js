@@ -10,8 +10,8 @@ import { T } from "../texts.js";
 
 /**
  * The success panel and its heading (which takes the focus). `created` is false when the API
- * answered with an earlier registration of the same details; `branch` is the chosen branch's
- * option, `treatmentName` the treatment's name.
+ * answered with an earlier registration of the same details and without its manage token;
+ * `branch` is the chosen branch's option, `treatmentName` the treatment's name.
  */
 export function successPanel(id, { data, created, body, branch, treatmentName }) {
   const titleId = `${id}-done`;
@@ -36,7 +36,7 @@ export function successPanel(id, { data, created, body, branch, treatmentName })
       ),
       row(T.reg.summaryTime, T.periods[data.preferred_period ?? body.preferred_period ?? "any"] ?? T.periods.any),
     ),
-    created && data.manage_token ? manageBox(id, data.reference, data.manage_token) : null,
+    data.manage_token ? manageBox(id, data.reference, data.manage_token) : null,
     created ? null : h("p", { class: "clinic-note clinic-manage-shown-before" }, T.reg.manageShownBefore),
   );
   return { panel, heading };

@@ -2,9 +2,14 @@
  * The "1 Minute Self-Registration" free-trial form; with a manage link in the page's fragment,
  * the manage panel of that booking instead. The form's fields live in `fields.js`, the panel
  * after a registration in `success.js`, the manage panel in `../manage/`.
+ *
+ * Exactly-once (API contract v1.1): each submission carries an `Idempotency-Key`, made once
+ * for that exact body and reused when the widget tries again by itself (network failure, 503
+ * with Retry-After) or when the person presses the button again without changing anything.
+ * A changed form is a new submission with a new key.
  */
 
-import { callApi, retryMessage } from "../api.js";
+import { callApiWithRetries, callApi, newIdempotencyKey, retryMessage } from "../api.js";
 import { LANG } from "../config.js";
 import { announce, enableAfter, h, liveRegion, uid } from "../dom.js";
 import { REGISTER_EVENT, isManageHash, manageLinkFromHash, pageUrlWithoutFragment } from "../links.js";
@@ -25,6 +30,7 @@ export class RegistrationWidget {
     this.fields = null;
     this.form = null;
     this.sending = false;
+    this.submission = null;
     this.pending = null;
     this.recommendation = null;
     this.manage = null;
@@ -125,6 +131,7 @@ export class RegistrationWidget {
   render() {
     const o = this.options;
     this.recommendation = null;
+    this.submission = null;
     this.alert = liveRegion("clinic-alert", "assertive");
     this.attachedNote = liveRegion("clinic-note clinic-attached");
     this.recommendationInput = h("input", { type: "hidden", name: "recommendation_id", value: "" });
@@ -210,6 +217,13 @@ export class RegistrationWidget {
     return body;
   }
 
+  /** The Idempotency-Key of this exact body: the last one's when nothing changed, else a new one. */
+  idempotencyKey(body) {
+    const sent = JSON.stringify(body);
+    if (this.submission?.body !== sent) this.submission = { body: sent, key: newIdempotencyKey() };
+    return this.submission.key;
+  }
+
   async submit(event) {
     event.preventDefault();
     if (this.sending) return;
@@ -223,7 +237,10 @@ export class RegistrationWidget {
     this.submitButton.textContent = T.reg.sending;
     this.form.setAttribute("aria-busy", "true");
     const body = this.payload();
-    const result = await callApi("POST", "/registrations", { body });
+    const headers = { "Idempotency-Key": this.idempotencyKey(body) };
+    const result = await callApiWithRetries("POST", "/registrations", { body, headers }, (seconds, failed) =>
+      announce(this.alert, failed.status === 0 ? T.reg.retryingNetwork(seconds) : T.reg.retryingBusy(seconds)),
+    );
     this.form.removeAttribute("aria-busy");
     this.sending = false;
     this.submitButton.textContent = T.reg.submit;
@@ -235,6 +252,11 @@ export class RegistrationWidget {
     }
     this.submitButton.disabled = false;
     const error = result.data?.error;
+    if (result.status === 409 && error?.code === "ALREADY_REGISTERED") {
+      // Said in the widget's own words: what it means and what to do, nothing of the booking.
+      announce(this.alert, T.reg.alreadyHasTrial, "error");
+      return;
+    }
     if (result.status === 409 && error) {
       if (error.code === "DATE_FULL") this.fields.markFull(body.branch, body.preferred_date);
       announce(this.alert, error.message, "error");
@@ -244,7 +266,8 @@ export class RegistrationWidget {
       this.showFieldErrors(error);
       return;
     }
-    announce(this.alert, retryMessage(result), "error");
+    const retryable = result.status === 0 || result.status === 503;
+    announce(this.alert, retryable ? `${retryMessage(result)} ${T.reg.retrySafe}` : retryMessage(result), "error");
     // Respect Retry-After: the button comes back when the server is ready for another try.
     if (result.retryAfter) enableAfter(this.submitButton, result.retryAfter);
   }
@@ -260,17 +283,18 @@ export class RegistrationWidget {
     (firstInvalid?.matches("fieldset") ? firstInvalid.querySelector("input") : firstInvalid)?.focus();
   }
 
-  /** The registration is stored: its panel replaces the form. */
+  /** The registration is stored: its panel replaces the form. A keyed replay carries its token too. */
   showSuccess(result, body) {
     const { data } = result;
     const { panel, heading } = successPanel(this.id, {
       data,
-      created: result.status === 201,
+      created: result.status === 201 || Boolean(data.manage_token),
       body,
       branch: this.fields.branches.get(data.branch),
       treatmentName: this.options.treatment?.name,
     });
     this.form = null;
+    this.submission = null;
     this.root.replaceChildren(panel);
     heading.focus();
   }

@@ -49,6 +49,13 @@ export default {
     willCall: "Our staff will call you to confirm your appointment. Please keep your reference number.",
     alreadyRegistered:
       "You had already registered with exactly these details, so nothing has changed. Here is your reference again.",
+    alreadyHasTrial:
+      "This mobile number already has an active free-trial booking for this treatment, so another one can't be made. To see, change or cancel it, use the private manage link you were given when you registered, or contact the clinic and our staff will help.",
+    retryingNetwork: (seconds) =>
+      `The connection was interrupted. Trying again in ${seconds} ${seconds === 1 ? "second" : "seconds"}…`,
+    retryingBusy: (seconds) =>
+      `Our system is busy right now. Trying again in ${seconds} ${seconds === 1 ? "second" : "seconds"}…`,
+    retrySafe: "Your details are still here, and pressing the button again will not register you twice.",
     manageTitle: "Need to change your plans?",
     manageLink: "Manage or cancel this booking",
     manageKeep:

@@ -46,6 +46,11 @@ export default {
     reference: "你的參考編號",
     willCall: "我們的職員會致電與你確認預約，請保留你的參考編號。",
     alreadyRegistered: "你之前已用相同資料登記，登記內容沒有改變。以下是你的參考編號。",
+    alreadyHasTrial:
+      "此手機號碼已有一個有效的免費體驗預約，因此不能再預約這項療程。如要查看、更改或取消預約，請使用你登記時取得的私人管理連結，或聯絡診所，我們的職員樂意協助。",
+    retryingNetwork: (seconds) => `連線中斷，${seconds}秒後自動再試…`,
+    retryingBusy: (seconds) => `系統現正繁忙，${seconds}秒後自動再試…`,
+    retrySafe: "你填寫的資料仍然保留；再按一次按鈕亦不會重複登記。",
     manageTitle: "需要更改安排？",
     manageLink: "管理或取消此預約",
     manageKeep: "請妥善保管此連結，切勿與他人分享：它就像你預約的鑰匙。請把它加入書籤或儲存在安全的地方，此連結只會顯示這一次。",
