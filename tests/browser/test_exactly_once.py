@@ -134,7 +134,10 @@ def test_the_same_form_keeps_its_key_and_a_changed_or_new_one_gets_another(page:
     page.route(REGISTRATIONS, lambda route: route.fulfill(status=500, body="{}"))
     with page.expect_response(lambda response: is_registration_post(response.request)):
         submit_button(page).click()
-    expect(alert).to_contain_text("Sorry, something went wrong on our side.")
+    expect(alert).to_have_text(
+        "Sorry, something went wrong on our side. Please try again shortly. "
+        "Your details are still here, and pressing the button again will not register you twice."
+    )
     assert len(keys) == 4
     assert keys[3] == keys[0]
 

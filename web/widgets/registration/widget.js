@@ -266,8 +266,9 @@ export class RegistrationWidget {
       this.showFieldErrors(error);
       return;
     }
-    const retryable = result.status === 0 || result.status === 503;
-    announce(this.alert, retryable ? `${retryMessage(result)} ${T.reg.retrySafe}` : retryMessage(result), "error");
+    // No answer that settles it (the registration may even be stored): sending the same form
+    // again is safe, as it goes with the same Idempotency-Key.
+    announce(this.alert, `${retryMessage(result)} ${T.reg.retrySafe}`, "error");
     // Respect Retry-After: the button comes back when the server is ready for another try.
     if (result.retryAfter) enableAfter(this.submitButton, result.retryAfter);
   }
