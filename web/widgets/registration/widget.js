@@ -289,7 +289,6 @@ export class RegistrationWidget {
     const { data } = result;
     const { panel, heading } = successPanel(this.id, {
       data,
-      created: result.status === 201 || Boolean(data.manage_token),
       body,
       branch: this.fields.branches.get(data.branch),
       treatmentName: this.options.treatment?.name,
