@@ -11,7 +11,7 @@ PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck cfn-lint sam-validate sam-build openapi openapi-check \
+.PHONY: build-ClinicLayer help run test lint format typecheck cfn-lint sam-validate sam-build openapi openapi-check \
         pytest unit integration browser bench seed chromium bootstrap holidays
 
 help: ## List the targets
@@ -80,3 +80,30 @@ seed: $(VENV)/.synced ## Seed the knowledge base: make seed TABLE=<content table
 
 holidays: $(VENV)/.synced ## Precompute Hong Kong public holidays (this year + 4) from the holidays package
 	$(PY) -m infra.holidays
+
+# --- The Lambda layer: `sam build` runs build-ClinicLayer (BuildMethod: makefile) in a copy of
+# shared/. Wheels for the layer's architecture (LAYER_ARCH: arm64 as deployed; `make bench` also
+# builds one for this machine), shared/clinic, and the bytecode of every module the functions can
+# import, compiled ahead as hash-based .pyc files (see infra/layer_bytecode.py).
+ROOT := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
+LAYER_ARCH ?= aarch64
+LAYER_PLATFORMS := $(foreach tag,manylinux2014 manylinux_2_17 manylinux_2_28 manylinux_2_34,--platform $(tag)_$(LAYER_ARCH))
+# Pure-Python requirements published as source archives only: built into wheels first.
+LAYER_SDIST_ONLY := zhconv
+# Installed but never imported: dnspython serves email-validator's deliverability (DNS) check,
+# which registration turns off.
+LAYER_UNUSED := dns dnspython-*.dist-info
+
+build-ClinicLayer:
+	test -n "$(ARTIFACTS_DIR)"
+	rm -rf "$(ARTIFACTS_DIR)/python" .sdist-wheels
+	$(PYTHON313) -m pip wheel -q --no-deps --wheel-dir .sdist-wheels \
+	  $$(for name in $(LAYER_SDIST_ONLY); do grep -E "^$$name==" requirements.txt; done)
+	$(PYTHON313) -m pip install -q --no-compile --target "$(ARTIFACTS_DIR)/python" \
+	  --implementation cp --python-version 3.13 --only-binary=:all: $(LAYER_PLATFORMS) \
+	  --find-links .sdist-wheels -r requirements.txt
+	cd "$(ARTIFACTS_DIR)/python" && rm -rf bin $(LAYER_UNUSED) && find . -name '*.pyi' -delete
+	rm -rf .sdist-wheels
+	cp -R clinic "$(ARTIFACTS_DIR)/python/"
+	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -prune -exec rm -rf {} +
+	$(PYTHON313) "$(ROOT)/infra/layer_bytecode.py" "$(ARTIFACTS_DIR)/python" $(wildcard $(ROOT)/functions/*/)
