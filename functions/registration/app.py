@@ -14,7 +14,6 @@ from clinic.api import create_app, openapi_responses
 from clinic.content_store import knowledge
 from clinic.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clinic.knowledge import Lang
-from clinic.recommendation_store import DynamoRecommendations
 from clinic.registration import (
     CancelOut,
     RegistrationIn,
@@ -96,10 +95,13 @@ def create_registration(form: Annotated[RegistrationIn, Body()]) -> Response[Reg
     """Validate, then one transaction: registration + trial claim + one unit of capacity."""
     kb, config = knowledge(), settings()
     problems = registration_problems(form, kb)
-    if form.recommendation_id and not DynamoRecommendations(config.recommendations_table).exists(
-        form.recommendation_id
-    ):
-        problems.append(FieldProblem("recommendation_id", "RECOMMENDATION_NOT_FOUND"))
+    if form.recommendation_id:
+        # Imported here: it brings the whole recommendation engine (~50 ms of a cold start),
+        # which only a form that carries a recommendation id needs.
+        from clinic.recommendation_store import DynamoRecommendations
+
+        if not DynamoRecommendations(config.recommendations_table).exists(form.recommendation_id):
+            problems.append(FieldProblem("recommendation_id", "RECOMMENDATION_NOT_FOUND"))
     if problems:
         raise ValidationFailed(problems)
 
