@@ -71,7 +71,7 @@ pytest: $(VENV)/.synced chromium ## All tests with coverage (unit, handler, inte
 unit: $(VENV)/.synced ## Unit and handler tests only (fast)
 	$(VENV)/bin/pytest tests/unit tests/handlers
 
-bench: $(VENV)/.synced ## Benchmarks: ratios against a floor measured in the same run
+bench: $(VENV)/.synced $(SAM) ## Cold starts as Lambda runs them, warm requests, sizes, load: each beside a floor
 	$(PY) -m tests.bench
 
 seed: $(VENV)/.synced ## Seed the knowledge base: make seed TABLE=<content table> [AWS_PROFILE=…]

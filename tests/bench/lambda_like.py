@@ -48,13 +48,17 @@ def sam_build(arch: str) -> Path:
     build_dir = WORK / f"build-{arch}"
     python_dir = Path(os.path.realpath(sys.executable)).parent  # SAM's makefile build runs python3.13
     env = {**os.environ, "LAYER_ARCH": arch, "SAM_CLI_TELEMETRY": "0", "PATH": f"{python_dir}:{os.environ['PATH']}"}
-    subprocess.run(
+    print(f"sam build ({arch}) …", flush=True)
+    done = subprocess.run(
         [str(SAM), "build", "--build-dir", str(build_dir), "--template", str(cfn.TEMPLATE)],
         cwd=cfn.ROOT,
         env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"sam build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return build_dir
 
 
