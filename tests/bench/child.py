@@ -125,6 +125,7 @@ def main() -> None:
                 "statuses": sorted(statuses),
             }
         result["warm"] = warm
+        result["uncompiled_after_warm"] = uncompiled([spec["function_dir"], spec["layer_dir"]])
     print(json.dumps(result))
 
 
