@@ -21,10 +21,11 @@ once it is sent. Locally only: none of this is in template.yaml.
 import json
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 from infra import cfn
 
@@ -291,7 +292,29 @@ class Pipeline:
                 )
 
 
-def messages_answer(pipeline: Pipeline, to: str | None) -> dict[str, Any]:
-    """The body of ``GET /_local/messages``."""
-    keys = ("channel", "to", "kind", "lang", "reference", "text", "sent_at")
-    return {"items": [{key: item[key] for key in keys} for item in pipeline.sent(to)]}
+def local_route(
+    pipeline: Pipeline, method: str, raw_path: str, read_body: Callable[[], bytes]
+) -> tuple[int, dict[str, str], bytes] | None:
+    """``GET /_local/messages?to=`` and ``POST /_local/clock``: status, headers and body, or
+    None for any other path."""
+    split = urlsplit(raw_path)
+    if split.path not in {"/_local/messages", "/_local/clock"}:
+        return None
+    json_type = {"Content-Type": "application/json"}
+    if split.path == "/_local/messages" and method == "GET":
+        to = parse_qs(split.query).get("to", [None])[-1]
+        if to and to.startswith(" "):  # an unencoded "+852…" arrives as " 852…"
+            to = "+" + to[1:]
+        keys = ("channel", "to", "kind", "lang", "reference", "text", "sent_at")
+        items = [{key: item[key] for key in keys} for item in pipeline.sent(to)]
+        return 200, json_type, json.dumps({"items": items}, ensure_ascii=False).encode()
+    if split.path == "/_local/clock" and method == "POST":
+        try:
+            day = date.fromisoformat(json.loads(read_body() or b"{}")["date"])
+        except (ValueError, KeyError, TypeError):
+            problem = {"error": {"code": "VALIDATION_FAILED", "message": 'Send {"date": "YYYY-MM-DD"}.'}}
+            return 422, json_type, json.dumps(problem).encode()
+        return 200, json_type, json.dumps(pipeline.run_reminders(day)).encode()
+    allow = "GET" if split.path == "/_local/messages" else "POST"
+    problem = {"error": {"code": "METHOD_NOT_ALLOWED", "message": f"Allowed: {allow}."}}
+    return 405, {**json_type, "Allow": allow}, json.dumps(problem).encode()

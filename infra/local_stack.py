@@ -23,7 +23,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
 from typing import Any
@@ -273,33 +273,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
         payload = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode()
         self._send(int(response.get("statusCode", 200)), out_headers, payload)
 
-    # --- local-only routes of the events and messages pipeline (never in template.yaml) ---
-
     def _local(self, path: str) -> bool:
-        """``GET /_local/messages?to=`` and ``POST /_local/clock``; False for other paths."""
-        pipeline = self.server.pipeline
-        if pipeline is None or path not in {"/_local/messages", "/_local/clock"}:
+        """The pipeline's local-only routes (``infra.local_pipeline.local_route``); False for others."""
+        if self.server.pipeline is None:
             return False
-        json_type = {"Content-Type": "application/json"}
-        if path == "/_local/messages" and self.command == "GET":
-            to = parse_qs(urlsplit(self.path).query).get("to", [None])[-1]
-            if to and to.startswith(" "):  # an unencoded "+852…" arrives as " 852…"
-                to = "+" + to[1:]
-            self._send(200, json_type, json.dumps(local_pipeline.messages_answer(pipeline, to)).encode())
-            return True
-        if path == "/_local/clock" and self.command == "POST":
-            length = int(self.headers.get("Content-Length") or 0)
-            try:
-                day = date.fromisoformat(json.loads(self.rfile.read(length) or b"{}")["date"])
-            except (ValueError, KeyError, TypeError):
-                problem = {"error": {"code": "VALIDATION_FAILED", "message": 'Send {"date": "YYYY-MM-DD"}.'}}
-                self._send(422, json_type, json.dumps(problem).encode())
-                return True
-            self._send(200, json_type, json.dumps(pipeline.run_reminders(day)).encode())
-            return True
-        allow = "GET" if path == "/_local/messages" else "POST"
-        self._send(405, {**json_type, "Allow": allow}, json.dumps({"error": {"code": "METHOD_NOT_ALLOWED"}}).encode())
-        return True
+        length = int(self.headers.get("Content-Length") or 0)
+        answer = local_pipeline.local_route(
+            self.server.pipeline, self.command, self.path, lambda: self.rfile.read(length) if length else b""
+        )
+        if answer is not None:
+            self._send(*answer)
+        return answer is not None
 
     def _static(self, path: str) -> None:
         if self.command not in {"GET", "HEAD"}:
