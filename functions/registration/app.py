@@ -10,10 +10,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from clinic.api import create_app, openapi_responses
+from clinic.api import LangQuery, create_app, openapi_responses
 from clinic.content_store import knowledge
 from clinic.errors import Conflict, FieldProblem, NotFound, ValidationFailed
-from clinic.knowledge import Lang
 from clinic.recommendation_store import DynamoRecommendations
 from clinic.registration import (
     CancelOut,
@@ -70,7 +69,7 @@ def _count(name: str) -> None:
 )
 def get_options(
     treatment: Annotated[str, Query(max_length=64)] = "acne-treatment",
-    lang: Annotated[Lang | None, Query()] = None,
+    lang: LangQuery = None,
 ) -> RegistrationOptions:
     """Min and max dates in Hong Kong time, public holidays, full dates and branches."""
     kb, config = knowledge(), settings()
@@ -107,7 +106,7 @@ def create_registration(form: Annotated[RegistrationIn, Body()]) -> Response[Reg
     assert branch is not None  # checked by registration_problems
     token = new_manage_token()
     now = datetime.now(UTC).replace(microsecond=0)
-    lang = form.lang or app.request_lang()
+    lang = app.request_lang()  # query, body, Accept-Language: resolved once by clinic.api
     registration = Registration(
         reference=new_reference(),
         status="pending_confirmation",
@@ -177,7 +176,7 @@ def _authorised(reference: str, token: str | None) -> Registration:
     responses=openapi_responses(200, "The registration", 404, 503),
 )
 def get_registration(
-    reference: Reference, x_manage_token: ManageToken = None, lang: Annotated[Lang | None, Query()] = None
+    reference: Reference, x_manage_token: ManageToken = None, lang: LangQuery = None
 ) -> RegistrationView:
     """Details for the manage page; an unknown reference and a wrong token look the same."""
     registration = _authorised(reference, x_manage_token)

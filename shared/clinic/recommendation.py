@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from clinic.errors import NotFound
+from clinic.i18n import LANG_FIELD_DESCRIPTION
 from clinic.ids import RECOMMENDATION_ID, new_recommendation_id
 from clinic.knowledge import (
     CauseId,
@@ -94,7 +95,7 @@ class Questionnaire(BaseModel):
         json_schema_extra={"uniqueItems": True},
         description="Health conditions that rule some procedures out and call for a consultation",
     )
-    lang: Lang | None = Field(None, description="en or zh-HK (else Accept-Language, else en)")
+    lang: Lang | None = Field(None, description=LANG_FIELD_DESCRIPTION)
 
     @field_validator("concerns", "lifestyle", "precautions")
     @classmethod
