@@ -26,7 +26,8 @@ def _create_dynamodb() -> "DynamoDBClient":
 
     # Every attempt, retries included, must end well inside the function's 10 s timeout,
     # so a frozen or unreachable DynamoDB gives the contract's 503, not a Lambda timeout:
-    # worst case SDK_ATTEMPTS x (connect + read) + one backoff (at most 1 s) = 7 s.
+    # worst case SDK_ATTEMPTS x (connect + read) + one backoff (25 ms scale after a timeout,
+    # at most 2 s after throttling) ≈ 6 to 8 s.
     # DynamoDB answers in milliseconds; 2 s unanswered means it will not answer in time.
     config = Config(
         connect_timeout=SDK_CONNECT_TIMEOUT,
