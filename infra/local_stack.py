@@ -363,6 +363,7 @@ def main() -> None:
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_REGION": "ap-east-1",
+        "DYNAMODB_READ_TIMEOUT": "20",  # one moto server answers every function, one call at a time
     }.items():
         os.environ.setdefault(key, value)
 
@@ -375,7 +376,10 @@ def main() -> None:
     port = api.server_port
     origins = os.environ.get("ALLOWED_ORIGINS", f"http://127.0.0.1:{port},http://localhost:{port}")
     refs = {**cfn.parameter_defaults(), **tables, "AllowedOrigins": origins}
-    shared_env = {key: os.environ[key] for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")}
+    shared_env = {
+        key: os.environ[key]
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "DYNAMODB_READ_TIMEOUT")
+    }
     shared_env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
     functions = cfn.functions(refs, overrides=os.environ)  # DAILY_CAPACITY=5 make run …
     api.pools = {

@@ -9,13 +9,14 @@ import threading
 from functools import cache
 from typing import TYPE_CHECKING
 
+from clinic.settings import settings
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 _lock = threading.Lock()
 
 SDK_CONNECT_TIMEOUT = 1
-SDK_READ_TIMEOUT = 2
 SDK_ATTEMPTS = 2  # the first try and one retry
 
 
@@ -26,12 +27,12 @@ def _create_dynamodb() -> "DynamoDBClient":
 
     # Every attempt, retries included, must end well inside the function's 10 s timeout,
     # so a frozen or unreachable DynamoDB gives the contract's 503, not a Lambda timeout:
-    # worst case SDK_ATTEMPTS x (connect + read) + one backoff (25 ms scale after a timeout,
-    # at most 2 s after throttling) ≈ 6 to 8 s.
+    # worst case SDK_ATTEMPTS x (connect + read, 1 + 2 s) + one backoff (25 ms scale after
+    # a timeout, at most 2 s after throttling) ≈ 6 to 8 s.
     # DynamoDB answers in milliseconds; 2 s unanswered means it will not answer in time.
     config = Config(
         connect_timeout=SDK_CONNECT_TIMEOUT,
-        read_timeout=SDK_READ_TIMEOUT,
+        read_timeout=settings().dynamodb_read_timeout,
         retries={"mode": "standard", "max_attempts": SDK_ATTEMPTS},
     )
     # Lambda sets AWS_REGION; botocore itself only reads AWS_DEFAULT_REGION.

@@ -23,6 +23,9 @@ class Settings(BaseModel):
     retention_days: int = Field(180, ge=1, alias="RETENTION_DAYS")
     recommendation_ttl_days: int = Field(90, ge=1, alias="RECOMMENDATION_TTL_DAYS")
     retry_after_seconds: int = Field(2, ge=1, alias="RETRY_AFTER_SECONDS")
+    # Seconds to wait for a DynamoDB answer per attempt (see clinic.aws); the local stack
+    # raises it, since its single-threaded moto server can take longer under load.
+    dynamodb_read_timeout: float = Field(2, gt=0, alias="DYNAMODB_READ_TIMEOUT")
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -1,7 +1,6 @@
 """Zero 5xx for bad input, and the right 4xx, on every route; strict input; one language order."""
 
 import json
-from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -35,7 +34,7 @@ BAD_BODIES = {
 
 
 @pytest.fixture
-def functions(aws: None) -> Iterator[dict[str, ModuleType]]:
+def functions(aws: None) -> dict[str, ModuleType]:
     return {name: load_function(name) for name in ("FaqFunction", "RegistrationFunction", "RecommendationFunction")}
 
 
