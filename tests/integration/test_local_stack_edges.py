@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 def raw_request(api: LocalApi, request: bytes) -> tuple[int, dict[str, str], bytes]:
     """Send bytes as they are (methods and headers a client library would refuse)."""
     split = urlsplit(api.base_url)
-    connection = http.client.HTTPConnection(split.hostname, split.port, timeout=30)
+    connection = http.client.HTTPConnection(split.hostname or "127.0.0.1", split.port, timeout=30)
     connection.connect()
     assert connection.sock is not None
     connection.sock.sendall(request)
@@ -42,7 +42,7 @@ def test_a_method_a_path_does_not_serve_is_405_with_allow(
 
 def test_head_answers_as_get_without_a_body(local_stack: LocalApi) -> None:
     split = urlsplit(local_stack.base_url)
-    connection = http.client.HTTPConnection(split.hostname, split.port, timeout=30)
+    connection = http.client.HTTPConnection(split.hostname or "127.0.0.1", split.port, timeout=30)
     connection.request("HEAD", "/faqs")
     response = connection.getresponse()
     assert response.status == 200
