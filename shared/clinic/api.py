@@ -98,7 +98,7 @@ class ClinicResolver(APIGatewayRestResolver):
     """API Gateway REST resolver that also enforces the contract's body and method rules.
 
     Only public Powertools hooks are used (checked against aws-lambda-powertools 3.37.0;
-    ``tests/unit/test_api_hooks.py`` fails when an upgrade changes what they rely on):
+    ``tests/handlers/test_api_hooks.py`` fails when an upgrade changes what they rely on):
 
     - ``resolve`` (public) first reads the raw event (:func:`clinic.request.read_request`):
       a body problem is answered here, with the CORS headers Powertools would add, because
