@@ -33,7 +33,7 @@ def refs_in(value: Any) -> set[str]:
 
 
 def test_every_alarm_notifies_the_topic() -> None:
-    assert len(ALARMS) >= 15
+    assert len(ALARMS) == 16
     for name, alarm in ALARMS.items():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
     assert RESOURCES["AlarmEmailSubscription"]["Condition"] == "HasAlarmEmail"
