@@ -6,13 +6,14 @@ PYTHON313 ?= $(or $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13.0/bin
 VENV := .venv
 PY := $(VENV)/bin/python
 SAM := .sam-venv/bin/sam
+CHECKOV := .checkov-venv/bin/checkov
 UV_VERSION := 0.13.8
 PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: build-ClinicLayer help run test lint format typecheck cfn-lint sam-validate sam-build openapi openapi-check \
-        pytest unit integration browser bench seed chromium bootstrap holidays eval content-review
+        pytest unit integration browser bench seed chromium bootstrap holidays eval content-review checkov fuzz
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -28,7 +29,13 @@ $(SAM): infra/sam-requirements.txt
 	.sam-venv/bin/pip install -q -r infra/sam-requirements.txt
 	touch $@
 
-bootstrap: $(VENV)/.synced $(SAM) ## Create the venvs (project and SAM CLI)
+# checkov in its own venv too: its pins clash with the project's.
+$(CHECKOV): infra/checkov-requirements.txt
+	$(PYTHON313) -m venv .checkov-venv
+	.checkov-venv/bin/pip install -q -r infra/checkov-requirements.txt
+	touch $@
+
+bootstrap: $(VENV)/.synced $(SAM) $(CHECKOV) ## Create the venvs (project, SAM CLI, checkov)
 
 chromium: ## Install Debian's Chromium (and CJK fonts for the screenshots) for the browser tests (needs root)
 	@{ test -x /usr/bin/chromium && fc-list :lang=zh-hk | grep -q .; } || \
@@ -37,7 +44,7 @@ chromium: ## Install Debian's Chromium (and CJK fonts for the screenshots) for t
 run: $(VENV)/.synced ## Serve the whole API locally on http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(PY) -m infra.local_stack
 
-test: lint typecheck cfn-lint sam-validate sam-build openapi-check pytest ## Every check
+test: lint typecheck cfn-lint sam-validate checkov sam-build openapi-check pytest ## Every check
 
 lint: $(VENV)/.synced ## ruff lint and format check
 	$(VENV)/bin/ruff check .
@@ -58,6 +65,14 @@ sam-validate: $(SAM) ## sam validate --lint
 
 sam-build: $(SAM) ## sam build (the layer from shared/ and the three functions, arm64)
 	PATH="$(dir $(PYTHON313)):$$PATH" $(SAM) build --cached
+
+checkov: $(SAM) $(CHECKOV) ## checkov on the SAM-transformed template (each skip explained in infra/checkov.yaml)
+	mkdir -p .aws-sam
+	.sam-venv/bin/python -m infra.transform > .aws-sam/transformed.json
+	$(CHECKOV) --config-file infra/checkov.yaml -f .aws-sam/transformed.json
+
+fuzz: $(VENV)/.synced ## Schemathesis against a local stack, long profile (make test runs a short one)
+	FUZZ_PROFILE=long $(VENV)/bin/pytest tests/integration/test_fuzz.py -p no:cacheprovider -s
 
 openapi: $(VENV)/.synced ## Regenerate openapi.json from the code
 	$(PY) -m infra.openapi

@@ -5,6 +5,7 @@ here cannot drift from what is deployed.
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -152,12 +153,21 @@ class Function:
     environment: dict[str, str]
 
 
-def functions(refs: dict[str, str]) -> dict[str, Function]:
+def _is_setting(value: Any, parameters: dict[str, Any]) -> bool:
+    """A template value that is a setting (a literal or a parameter), not a resource's name."""
+    return not isinstance(value, dict) or value.get("Ref") in parameters
+
+
+def functions(refs: dict[str, str], overrides: Mapping[str, str] | None = None) -> dict[str, Function]:
     """The template's functions with their environment resolved against ``refs``
-    (parameter values and local table names)."""
+    (parameter values and local table names). A variable in ``overrides`` (the local stack
+    passes its environment) replaces a setting's value, e.g. ``DAILY_CAPACITY=5``; table
+    names stay the ones created locally."""
     template = load_template()
+    parameters = template.get("Parameters", {})
     globals_ = template.get("Globals", {}).get("Function", {})
     base_env = globals_.get("Environment", {}).get("Variables", {})
+    overrides = overrides or {}
     result = {}
     for name, res in resources("AWS::Serverless::Function").items():
         props = res["Properties"]
@@ -166,7 +176,10 @@ def functions(refs: dict[str, str]) -> dict[str, Function]:
             name=name,
             code_dir=ROOT / props["CodeUri"],
             handler=props.get("Handler", globals_.get("Handler", "app.lambda_handler")),
-            environment={key: _resolve(value, refs) for key, value in env.items()},
+            environment={
+                key: overrides[key] if key in overrides and _is_setting(value, parameters) else _resolve(value, refs)
+                for key, value in env.items()
+            },
         )
     return result
 

@@ -25,6 +25,7 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -34,6 +35,7 @@ from infra import cfn, demo_page, local_pipeline
 WEB_DIR = cfn.ROOT / "web"
 STAGE = "Prod"
 NOT_FOUND = {"error": {"code": "NOT_FOUND", "message": "Nothing was found here."}}
+MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 
 
 # --- DynamoDB ---------------------------------------------------------------------------
@@ -230,9 +232,49 @@ class LocalApi(ThreadingHTTPServer):
         return next((route for route in candidates if route.method == "ANY"), None)
 
 
+def _web_file(path: str) -> Path | None:
+    """The file of ``web/`` a request path names, if there is one (nothing outside it)."""
+    try:
+        target = (WEB_DIR / (path.lstrip("/") or "index.html")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        inside = target.is_relative_to(WEB_DIR.resolve()) and target.is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        return None
+    return target if inside else None
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     server: LocalApi
     protocol_version = "HTTP/1.1"
+
+    timeout = 30  # a client that stops sending mid-request frees its thread
+
+    def __getattr__(self, name: str) -> Any:
+        # http.server answers 501 (HTML) for a method without a do_ method: every method,
+        # TRACE, QUERY, PROPFIND and lowercase ones included, goes to the routes instead,
+        # which answer 405 with Allow as API Gateway's ANY integration and the functions do.
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (bad request line, 414, 431) in the contract's JSON shape."""
+        codes = {400: "BAD_REQUEST", 413: "PAYLOAD_TOO_LARGE", 414: "URI_TOO_LONG", 431: "HEADERS_TOO_LARGE"}
+        body = {"error": {"code": codes.get(code, "BAD_REQUEST"), "message": message or "Bad request."}}
+        self.close_connection = True
+        self._send(code, {"Content-Type": "application/json", "Connection": "close"}, json.dumps(body).encode())
+
+    def _body(self) -> bytes | None:
+        """The request body, or None after answering a bad or oversized Content-Length."""
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isascii() or not declared.isdigit():
+            self.send_error(400, "Content-Length must be a whole number of bytes.")
+            return None
+        if int(declared) > MAX_REQUEST_BYTES:
+            self.send_error(413, "The request body is too large.")
+            return None
+        return self.rfile.read(int(declared)) if int(declared) else b""
 
     def _handle(self) -> None:
         path = urlsplit(self.path).path
@@ -242,8 +284,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if route is None:
             self._static(path)
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self._body()
+        if body is None:
+            return
         headers: dict[str, list[str]] = {}
         for name, value in self.headers.items():
             headers.setdefault(name, []).append(value)
@@ -287,7 +330,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _static(self, path: str) -> None:
         if self.command not in {"GET", "HEAD"}:
-            self._send(404, {"Content-Type": "application/json"}, json.dumps(NOT_FOUND).encode())
+            if path in {"/openapi.json", "/", "/zh-HK/"} or _web_file(path):
+                body = {"error": {"code": "METHOD_NOT_ALLOWED", "message": "Allowed: GET, HEAD."}}
+                self._send(405, {"Content-Type": "application/json", "Allow": "GET, HEAD"}, json.dumps(body).encode())
+            else:
+                self._send(404, {"Content-Type": "application/json"}, json.dumps(NOT_FOUND).encode())
             return
         if path == "/openapi.json":
             self._send(200, {"Content-Type": "application/json"}, self.server.spec)
@@ -296,10 +343,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             page = demo_page.render("en" if path == "/" else "zh-HK").encode()
             self._send(200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"}, page)
             return
-        target = (WEB_DIR / (path.lstrip("/") or "index.html")).resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_relative_to(WEB_DIR.resolve()) or not target.is_file():
+        target = _web_file(path)
+        if target is None:
             self._send(404, {"Content-Type": "application/json"}, json.dumps(NOT_FOUND).encode())
             return
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -317,14 +362,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(payload)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
-
     def log_message(self, format: str, *args: Any) -> None:
         # Method, path without the query string, status: the query may carry search words.
-        print(
-            f"{self.command} {urlsplit(self.path).path} {args[1] if len(args) > 1 else ''}",
-            flush=True,
-        )
+        # http.server may log before it has parsed a request line (a 414, for instance).
+        path = urlsplit(getattr(self, "path", "") or "").path[:200]
+        print(f"{self.command or '-'} {path} {args[1] if len(args) > 1 else ''}", flush=True)
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -340,6 +382,7 @@ def main() -> None:
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_REGION": "ap-east-1",
         "AWS_DEFAULT_REGION": "ap-east-1",  # Lambda sets both; boto3 reads only this one
+        "DYNAMODB_READ_TIMEOUT": "20",  # one moto server answers every function, one call at a time
     }.items():
         os.environ.setdefault(key, value)
 
@@ -356,10 +399,16 @@ def main() -> None:
     local_pipeline.create_resources(refs)
     shared_env = {
         key: os.environ[key]
-        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION")
+        for key in (
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "DYNAMODB_READ_TIMEOUT",
+        )
     }
     shared_env["AWS_ENDPOINT_URL"] = shared_env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
-    functions = cfn.functions(refs)
+    functions = cfn.functions(refs, overrides=os.environ)  # DAILY_CAPACITY=5 make run …
     api.pools = {
         name: FunctionPool(
             cfn.Function(f.name, f.code_dir, f.handler, {**f.environment, **shared_env}),

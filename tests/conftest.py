@@ -1,16 +1,12 @@
 """Shared fixtures: an isolated environment per test, DynamoDB under moto's mock_aws with the
 tables created from template.yaml and the knowledge base seeded, and the local stack."""
 
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 from infra import cfn
-from tests.support import LocalApi
+from tests.support import LocalApi, start_local_stack
 
 TABLES = cfn.local_table_names()
 
@@ -64,31 +60,5 @@ def aws() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[LocalApi]:
     """``python -m infra.local_stack`` on a free port; ready when its banner says so."""
-    env = {**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "infra.local_stack"],
-        cwd=cfn.ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    lines: list[str] = []
-    base_url = ""
-    for line in process.stdout:
-        lines.append(line)
-        if "ready on " in line:
-            base_url = line.split("ready on ", 1)[1].strip()
-            break
-    if not base_url:
-        process.kill()
-        pytest.fail("local stack did not start:\n" + "".join(lines))
-    log: list[str] = lines
-    drain = threading.Thread(target=lambda: log.extend(process.stdout or []), daemon=True)
-    drain.start()
-    api = LocalApi(base_url)
-    api.log = log  # type: ignore[attr-defined]
-    yield api
-    process.terminate()
-    process.wait(timeout=20)
+    with start_local_stack() as api:
+        yield api

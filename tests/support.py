@@ -1,6 +1,10 @@
 """Test helpers: call a function as API Gateway would, and speak HTTP to the local stack."""
 
 import json
+import os
+import subprocess
+import sys
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -105,6 +109,43 @@ class LocalApi:
         except ValueError:
             parsed = text
         return Answer(status, {k.lower(): v for k, v in head.items()}, parsed)
+
+
+@contextmanager
+def start_local_stack(extra_env: dict[str, str] | None = None) -> Iterator[LocalApi]:
+    """``python -m infra.local_stack`` on a free port (with ``extra_env``), until the block ends."""
+    import pytest
+
+    env = {**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.local_stack"],
+        cwd=cfn.ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines: list[str] = []
+    base_url = ""
+    for line in process.stdout:
+        lines.append(line)
+        if "ready on " in line:
+            base_url = line.split("ready on ", 1)[1].strip()
+            break
+    if not base_url:
+        process.kill()
+        pytest.fail("local stack did not start:\n" + "".join(lines))
+    log: list[str] = lines
+    drain = threading.Thread(target=lambda: log.extend(process.stdout or []), daemon=True)
+    drain.start()
+    api = LocalApi(base_url)
+    api.log = log  # type: ignore[attr-defined]
+    try:
+        yield api
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 def client_error(code: str, operation: str, **response: Any) -> Exception:

@@ -8,12 +8,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from clinic.api import create_app, openapi_responses
+from clinic.api import LangQuery, create_app, openapi_responses
 from clinic.content_store import knowledge
 from clinic.errors import NotFound
 from clinic.faq import FaqItem, FaqList, render, search_faqs
 from clinic.feedback import DynamoFeedback, FeedbackAccepted, FeedbackIn, FeedbackStore
-from clinic.knowledge import Lang
 from clinic.settings import require
 
 config = require("CONTENT_TABLE", "FEEDBACK_TABLE")
@@ -22,7 +21,6 @@ metrics = Metrics()
 app = create_app()
 
 FaqId = Annotated[str, Path(max_length=64, description="A FAQ id, e.g. does-it-hurt")]
-LangQuery = Annotated[Lang | None, Query(description="en or zh-HK (else Accept-Language, else en)")]
 
 
 @app.get(

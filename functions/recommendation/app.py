@@ -3,15 +3,14 @@
 from typing import Annotated
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from clinic.api import create_app, openapi_responses
+from clinic.api import LangQuery, create_app, openapi_responses
 from clinic.content_store import knowledge
 from clinic.errors import NotFound
-from clinic.knowledge import Lang
 from clinic.recommendation import (
     Questionnaire,
     Recommendation,
@@ -30,7 +29,6 @@ app = create_app()
 
 RecommendationId = Annotated[str, Path(description="The recommendation_id from POST /recommendations (rec-…)")]
 TreatmentIdPath = Annotated[str, Path(description="A treatment id, e.g. carbon-laser")]
-LangQuery = Annotated[Lang | None, Query(description="en or zh-HK (else Accept-Language, else en)")]
 
 
 def _store() -> RecommendationStore:

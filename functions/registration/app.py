@@ -14,10 +14,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from clinic.api import create_app, openapi_responses
+from clinic.api import LangQuery, create_app, openapi_responses
 from clinic.content_store import knowledge
 from clinic.errors import Conflict, FieldProblem, ValidationFailed
-from clinic.knowledge import Lang
 from clinic.recommendation_lookup import recommendation_exists
 from clinic.registration import (
     CancelOut,
@@ -54,10 +53,6 @@ IdempotencyKey = Annotated[
         "body gets the stored answer (same reference, a working manage token).",
     ),
 ]
-LangQuery = Annotated[
-    Lang | None,
-    Query(description="Answer language (validated here; read once by the resolver with the body and headers)"),
-]
 _OUTCOME_METRICS = {
     "created": "RegistrationCreated",
     "replayed": "RegistrationReplayed",
@@ -85,7 +80,8 @@ def _count(name: str) -> None:
     responses=openapi_responses(200, "The form's options", 422, 503),
 )
 def get_options(
-    treatment: Annotated[str, Query(max_length=64)] = "acne-treatment", lang: LangQuery = None
+    treatment: Annotated[str, Query(max_length=64)] = "acne-treatment",
+    lang: LangQuery = None,
 ) -> RegistrationOptions:
     """Min and max dates in Hong Kong time, public holidays, full dates and branches."""
     kb = knowledge()
@@ -122,7 +118,7 @@ def create_registration(
             store=_store(),
             kb=kb,
             config=config,
-            lang=form.lang or app.request_lang(),
+            lang=app.request_lang(),  # query, body, Accept-Language: resolved once by clinic.api
             now=_now(),
             secret=b"" if form.is_bot else manage_token_secret(),
             idempotency_key=idempotency_key,

@@ -8,33 +8,34 @@ three functions speak the same error language (see ``../shared/api-contract.md``
 import json
 import traceback
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
-from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import ValidationException
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from clinic.errors import (
-    ApiError,
-    BadRequest,
-    ErrorBody,
-    FieldProblem,
-    MethodNotAllowed,
-    NotFound,
-    PayloadTooLarge,
-    ValidationFailed,
-)
-from clinic.i18n import DEFAULT_LANG, lang_from_accept_language, parse_lang
+from clinic.errors import ApiError, ErrorBody, FieldProblem, MethodNotAllowed, NotFound, ValidationFailed
+from clinic.i18n import DEFAULT_LANG
 from clinic.knowledge import Lang
+from clinic.request import Request, read_request
 from clinic.settings import settings
 
-MAX_BODY_BYTES = 16 * 1024
 CORS_HEADERS = ["Content-Type", "X-Manage-Token", "Accept-Language", "Idempotency-Key"]
 
 logger = Logger(child=True)
+
+# The ``lang`` query parameter of the GET routes. Declared so that a bad value is a 422 and
+# the OpenAPI document shows it; handlers read ``app.request_lang()``, resolved once.
+LangQuery = Annotated[
+    Lang | None,
+    Query(
+        description="en or zh-HK. Validated and documented here; the answer's language is resolved once per "
+        "request: this parameter, else the body's lang, else Accept-Language, else en."
+    ),
+]
 
 # Pydantic's error types, folded into the contract's field codes. Our own validators raise
 # PydanticCustomError with an UPPER_SNAKE type, which is used as the code as it is.
@@ -97,64 +98,72 @@ def problems_from_pydantic(errors: list[dict[str, Any]]) -> list[FieldProblem]:
 
 
 class ClinicResolver(APIGatewayRestResolver):
-    """API Gateway REST resolver that also enforces the contract's body rules (size, JSON)."""
+    """API Gateway REST resolver that also enforces the contract's body and method rules.
+
+    Only public Powertools hooks are used (checked against aws-lambda-powertools 3.37.0;
+    ``tests/handlers/test_api_hooks.py`` fails when an upgrade changes what they rely on):
+
+    - ``resolve`` (public) first reads the raw event (:func:`clinic.request.read_request`):
+      a body problem is answered here, with the CORS headers Powertools would add, because
+      Powertools validates bodies before any middleware could step in; the language is
+      resolved once and kept for the request.
+    - ``route`` (public, what ``get``/``post`` call) records each rule's methods, so a 404
+      on a known resource can tell 405 (a method it does not serve, with ``Allow``) from
+      404 (an id no route can match).
+    - exception handlers (public) turn every failure into the contract's error body.
+    """
+
+    def __init__(self, cors: CORSConfig | None) -> None:
+        super().__init__(enable_validation=True, cors=cors)
+        self.cors_config = cors
+        self._methods: dict[str, set[str]] = {}
+        self._lang: Lang = DEFAULT_LANG
+
+    def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Any:
+        """Register a route (Powertools' own decorator), remembering its methods."""
+        methods = [method] if isinstance(method, str) else list(method)
+        self._methods.setdefault(rule, set()).update(m.upper() for m in methods)
+        return super().route(rule, method, *args, **kwargs)
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        """Resolve the event; with CORS on, answers vary by ``Origin`` (caches must know)."""
-        response: dict[str, Any] = super().resolve(event, context)
-        if self._cors:
+        """Answer the event. A ``HEAD`` is served as the ``GET`` it asks about (API Gateway
+        and the local stack drop the body); with CORS on, answers vary by ``Origin``."""
+        raw = dict(event)
+        if raw.get("httpMethod") == "HEAD" and "GET" in self.allowed_methods(str(raw.get("resource") or "")):
+            raw["httpMethod"] = "GET"
+        request = read_request(raw)
+        self._lang = request.lang
+        method = str(raw.get("httpMethod") or "")
+        problem = request.problem
+        if method != method.upper():  # methods are case-sensitive; Powertools would upper-case
+            problem = MethodNotAllowed(allow=", ".join(self.allowed_methods(str(raw.get("resource") or ""))))
+        response = self._answer(problem, request) if problem else super().resolve(request.event, context)
+        if self.cors_config:
             response.setdefault("multiValueHeaders", {})["Vary"] = ["Origin"]
         return response
 
-    def _resolve(self) -> ResponseBuilder[Any]:
-        # Powertools validates the body before any middleware runs, so the size and the
-        # content type are checked here, ahead of routing, and still answered with CORS.
-        problem = self._body_problem()
-        if problem is None:
-            return super()._resolve()
-
-        def reject() -> Response[Any]:
-            raise problem
-
-        route = Route(
-            method=self.current_event.http_method.upper(),
-            path=self.current_event.path,
-            rule=self._compile_regex(r".*"),
-            func=reject,
-            cors=self._cors_enabled,
-            compress=False,
-        )
-        self.append_context(_route=route, _path=self.current_event.path)  # type: ignore[no-untyped-call]
-        return self._call_route(route, {})
-
-    def _body_problem(self) -> ApiError | None:
-        body = self.current_event.body
-        if not body:
-            return None
-        size = len(body) * 3 // 4 if self.current_event.is_base64_encoded else len(body.encode())
-        if size > MAX_BODY_BYTES:
-            return PayloadTooLarge(limit=MAX_BODY_BYTES)
-        content_type = (self.current_event.headers.get("content-type") or "").split(";")[0].strip().lower()
-        if content_type and content_type != "application/json" and not content_type.endswith("+json"):
-            return BadRequest("UNSUPPORTED_CONTENT_TYPE")
-        return None
+    def _answer(self, error: ApiError, request: Request) -> dict[str, Any]:
+        """The proxy response for an error found before routing, CORS headers included."""
+        answer = self.error_response(error)
+        headers = {str(key): str(value) for key, value in answer.headers.items()}
+        origin = request.header("origin")
+        if self.cors_config and origin:
+            headers.update(self.cors_config.to_dict(self.cors_config.allowed_origin(origin)))
+        headers["Content-Type"] = "application/json"
+        return {
+            "statusCode": answer.status_code,
+            "body": json.dumps(answer.body, ensure_ascii=False, separators=(",", ":")),
+            "isBase64Encoded": False,
+            "multiValueHeaders": {key: [value] for key, value in headers.items()},
+        }
 
     def request_lang(self) -> Lang:
-        """The request's language: ``lang`` in the query or body, then Accept-Language, then en."""
-        event = self.current_event
-        lang = parse_lang((event.query_string_parameters or {}).get("lang"))
-        if lang is None and event.body:
-            try:
-                body = json.loads(event.decoded_body or "")
-            except (ValueError, UnicodeDecodeError):
-                body = None
-            if isinstance(body, dict) and isinstance(body.get("lang"), str):
-                lang = parse_lang(body["lang"])
-        return lang or lang_from_accept_language(event.headers.get("accept-language")) or DEFAULT_LANG
+        """The request's language, resolved once per request (order: ``clinic.request``)."""
+        return self._lang
 
     def error_response(self, error: ApiError) -> Response[dict[str, Any]]:
         """The contract's error answer for ``error`` in the request's language."""
-        lang = self.request_lang()  # reads the query, the body and Accept-Language: once
+        lang = self.request_lang()
         headers: dict[str, str] = {"Content-Language": lang}
         if error.status == 503:
             headers["Retry-After"] = str(settings().retry_after_seconds)
@@ -169,9 +178,7 @@ class ClinicResolver(APIGatewayRestResolver):
 
     def allowed_methods(self, resource: str) -> list[str]:
         """The methods this function serves on an API Gateway resource such as ``/faqs/{id}``."""
-        path = resource.replace("{", "<").replace("}", ">")
-        routes = self._static_routes + self._dynamic_routes
-        return sorted({route.method for route in routes if route.path == path})
+        return sorted(self._methods.get(resource.replace("{", "<").replace("}", ">"), ()))
 
 
 def create_app() -> ClinicResolver:
@@ -188,17 +195,11 @@ def create_app() -> ClinicResolver:
         if origins
         else None
     )
-    app = ClinicResolver(enable_validation=True, cors=cors)
+    app = ClinicResolver(cors)
 
     @app.exception_handler(ValidationException)
     def _invalid_request(error: ValidationException) -> Response[dict[str, Any]]:
-        errors = list(error.errors())
-        types = {item.get("type") for item in errors}
-        if "json_invalid" in types:
-            return app.error_response(BadRequest("MALFORMED_JSON"))
-        if "unsupported_content_type" in types:
-            return app.error_response(BadRequest("UNSUPPORTED_CONTENT_TYPE"))
-        return app.error_response(ValidationFailed(problems_from_pydantic(errors)))
+        return app.error_response(ValidationFailed(problems_from_pydantic(list(error.errors()))))
 
     @app.exception_handler(ApiError)
     def _api_error(error: ApiError) -> Response[dict[str, Any]]:
@@ -208,10 +209,11 @@ def create_app() -> ClinicResolver:
 
     @app.not_found
     def _not_found(_: NotFoundError) -> Response[dict[str, Any]]:
-        # API Gateway invokes a function only for the resources template.yaml gives it, so
-        # an unmatched request on a known resource used a method the function does not serve.
+        # API Gateway invokes a function only for the resources template.yaml gives it. On a
+        # known resource, a method it does not serve is a 405; a served method that matched
+        # no route carried an id no route can hold (e.g. a quote or a slash): a 404.
         allowed = app.allowed_methods(app.current_event.resource or "")
-        if allowed:
+        if allowed and app.current_event.http_method not in allowed:
             return app.error_response(MethodNotAllowed(allow=", ".join(allowed)))
         return app.error_response(NotFound())
 

@@ -9,10 +9,15 @@ import threading
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from clinic.settings import settings
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 _lock = threading.Lock()
+
+SDK_CONNECT_TIMEOUT = 1
+SDK_ATTEMPTS = 2  # the first try and one retry
 
 
 @cache
@@ -20,12 +25,15 @@ def _create_dynamodb() -> "DynamoDBClient":
     import boto3
     from botocore.config import Config
 
-    # Short timeouts and few retries: a Lambda behind API Gateway has 29 s at most, and a
-    # fast 503 with Retry-After serves the caller better than a slow one.
+    # Every attempt, retries included, must end well inside the function's 10 s timeout,
+    # so a frozen or unreachable DynamoDB gives the contract's 503, not a Lambda timeout:
+    # worst case SDK_ATTEMPTS x (connect + read, 1 + 2 s) + one backoff (25 ms scale after
+    # a timeout, at most 2 s after throttling) ≈ 6 to 8 s.
+    # DynamoDB answers in milliseconds; 2 s unanswered means it will not answer in time.
     config = Config(
-        connect_timeout=2,
-        read_timeout=5,
-        retries={"mode": "standard", "max_attempts": 3},
+        connect_timeout=SDK_CONNECT_TIMEOUT,
+        read_timeout=settings().dynamodb_read_timeout,
+        retries={"mode": "standard", "max_attempts": SDK_ATTEMPTS},
     )
     # Lambda sets AWS_REGION; botocore itself only reads AWS_DEFAULT_REGION.
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")

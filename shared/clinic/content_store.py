@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from clinic.aws import dynamodb
 from clinic.dynamo import storage_faults
-from clinic.knowledge import KnowledgeBase
+from clinic.knowledge import KnowledgeBase, bundled_knowledge
 from clinic.settings import settings
 
 META_KEY = {"pk": {"S": "meta"}, "sk": {"S": "version"}}
@@ -84,11 +84,19 @@ class DynamoContent:
                 kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def load(self) -> KnowledgeBase:
-        """Read every entry (one paginated scan: the table holds only content)."""
+        """Read every entry (one paginated scan: the table holds only content).
+
+        A table not (or not completely) seeded has no ``meta/version`` item, which seeding
+        writes last: the functions then serve the knowledge base bundled in the layer, so a
+        freshly created stack answers every route before anyone runs ``make seed``.
+        """
+        items = self._scan()
+        if not any(item["pk"]["S"] == "meta" for item in items):
+            return bundled_knowledge()
         raw: dict[str, Any] = {}
         entries = [
             (json.loads(item["doc"]["S"]), item["pk"]["S"], item["sk"]["S"])
-            for item in self._scan()
+            for item in items
             if item["pk"]["S"] != "meta"
         ]
         for entry, kind, sk in sorted(entries, key=lambda entry: int(entry[0]["pos"])):

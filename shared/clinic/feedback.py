@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from clinic.aws import dynamodb
 from clinic.dynamo import storage_faults
+from clinic.i18n import LANG_FIELD_DESCRIPTION
+from clinic.knowledge import Lang
+from clinic.text import CleanText
 
 REASON_RETENTION_DAYS = 180
 
@@ -18,8 +21,8 @@ class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     helpful: StrictBool
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
-    lang: str | None = Field(None, description="en or zh-HK")
+    reason: Annotated[CleanText, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    lang: Lang | None = Field(None, description=LANG_FIELD_DESCRIPTION)
 
 
 class FeedbackAccepted(BaseModel):

@@ -9,6 +9,13 @@ from clinic.knowledge import Lang
 
 DEFAULT_LANG: Lang = "en"
 
+# For the ``lang`` fields of request bodies: they exist for validation and the OpenAPI
+# document; the answer's language is resolved once per request by ``clinic.request``.
+LANG_FIELD_DESCRIPTION = (
+    "en or zh-HK. Validated and documented here; the language is resolved once per request "
+    "(query lang, this field, Accept-Language, en)"
+)
+
 
 @cache
 def _catalogue() -> dict[str, dict[str, str]]:

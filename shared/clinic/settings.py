@@ -25,6 +25,9 @@ class Settings(BaseModel):
     retry_after_seconds: int = Field(2, ge=1, alias="RETRY_AFTER_SECONDS")
     idempotency_ttl_hours: int = Field(24, ge=1, alias="IDEMPOTENCY_TTL_HOURS")
     manage_token_secret: str = Field("", alias="MANAGE_TOKEN_SECRET")
+    # Seconds to wait for a DynamoDB answer per attempt (see clinic.aws); the local stack
+    # raises it, since its single-threaded moto server can take longer under load.
+    dynamodb_read_timeout: float = Field(2, gt=0, alias="DYNAMODB_READ_TIMEOUT")
     # Events and messages (issue 14).
     event_bus_name: str = Field("", alias="EVENT_BUS_NAME")
     messages_table: str = Field("", alias="MESSAGES_TABLE")

@@ -6,6 +6,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 
+from clinic.i18n import LANG_FIELD_DESCRIPTION
 from clinic.knowledge import Lang, Precaution
 
 SkinType = Literal["oily", "dry", "combination", "normal", "sensitive"]
@@ -54,7 +55,7 @@ class Questionnaire(BaseModel):
         json_schema_extra={"uniqueItems": True},
         description="Health conditions that rule some procedures out and call for a consultation",
     )
-    lang: Lang | None = Field(None, description="en or zh-HK (else Accept-Language, else en)")
+    lang: Lang | None = Field(None, description=LANG_FIELD_DESCRIPTION)
 
     @field_validator("concerns", "lifestyle", "precautions")
     @classmethod

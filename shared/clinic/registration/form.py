@@ -10,10 +10,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 from pydantic_core import PydanticCustomError
 
 from clinic.errors import FieldProblem
+from clinic.i18n import LANG_FIELD_DESCRIPTION
 from clinic.ids import RECOMMENDATION_ID
 from clinic.knowledge import KnowledgeBase, Lang
 from clinic.registration.calendar import booking_window, today_in_hong_kong, window_problem
 from clinic.settings import settings
+from clinic.text import CleanLine, IsoDate, has_letter
 
 Period = Literal["morning", "afternoon", "evening"]
 PERIODS: tuple[Period, ...] = ("morning", "afternoon", "evening")
@@ -95,7 +97,7 @@ def web_url(value: str | None) -> str | None:
     return value
 
 
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Tag = Annotated[CleanLine, StringConstraints(strip_whitespace=True, max_length=100)]
 
 
 class Source(BaseModel):
@@ -103,7 +105,7 @@ class Source(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    page_url: Annotated[str | None, StringConstraints(max_length=2048), AfterValidator(web_url)] = None
+    page_url: Annotated[CleanLine | None, StringConstraints(max_length=2048), AfterValidator(web_url)] = None
     utm_source: Tag | None = None
     utm_medium: Tag | None = None
     utm_campaign: Tag | None = None
@@ -114,8 +116,8 @@ class RegistrationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(max_length=200), AfterValidator(clean_name)] = Field(
-        description="1 to 80 letters of any script", examples=["Chan Tai Man"]
+    name: Annotated[str, StringConstraints(max_length=200), AfterValidator(clean_name), AfterValidator(has_letter)] = (
+        Field(description="1 to 80 letters of any script", examples=["Chan Tai Man"])
     )
     phone: Annotated[str, StringConstraints(max_length=40), AfterValidator(hong_kong_mobile)] = Field(
         description="A Hong Kong mobile number in any common writing; stored as E.164",
@@ -124,13 +126,13 @@ class RegistrationIn(BaseModel):
     email: Annotated[str | None, StringConstraints(max_length=254), AfterValidator(email_address)] = None
     treatment: Annotated[str, StringConstraints(max_length=64)] = Field(examples=["acne-treatment"])
     branch: Annotated[str, StringConstraints(max_length=64)] = Field(examples=["causeway-bay"])
-    preferred_date: Annotated[date, AfterValidator(bookable_date)] = Field(
+    preferred_date: Annotated[IsoDate, AfterValidator(bookable_date)] = Field(
         description="YYYY-MM-DD in Hong Kong, from min_date to max_date, not a closed date"
     )
     preferred_period: Period | None = None
     agree_terms: Annotated[StrictBool, AfterValidator(must_be_true)]
     marketing_consent: StrictBool = False
-    lang: Lang | None = None
+    lang: Lang | None = Field(None, description=LANG_FIELD_DESCRIPTION)
     recommendation_id: Annotated[str, StringConstraints(pattern=RECOMMENDATION_ID.pattern)] | None = None
     source: Source | None = None
     website: Annotated[str, StringConstraints(max_length=500)] | None = Field(None, description="Honeypot: leave empty")
