@@ -55,6 +55,9 @@ class Stack:
 def stack(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     monkeypatch.setenv("MANAGE_PAGE_URL_EN", REFS["ManagePageUrlEn"])
     monkeypatch.setenv("MANAGE_PAGE_URL_ZH_HK", REFS["ManagePageUrlZhHk"])
+    from clinic.settings import settings
+
+    settings.cache_clear()  # read again, with the pages of this machine
     local_pipeline._client.cache_clear()
     local_pipeline.create_resources(REFS)
     events, messages = load_function("EventsFunction"), load_function("MessagesFunction")

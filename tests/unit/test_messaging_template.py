@@ -27,9 +27,14 @@ def resolve(value: Any) -> Any:
 
 
 def statements(function: str) -> list[dict[str, Any]]:
-    policies = RESOURCES[function]["Properties"]["Policies"]
-    assert all(isinstance(p, dict) and set(p) == {"Statement"} for p in policies), "inline statements only"
-    return [s for p in policies for s in p["Statement"]]
+    """Every statement of the function's own role (no managed policy may add any)."""
+    props = RESOURCES[function]["Properties"]
+    assert "Policies" not in props
+    role = RESOURCES[props["Role"]["Fn::GetAtt"][0]]["Properties"]
+    assert "ManagedPolicyArns" not in role
+    found = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    # The X-Ray statement is there only with tracing on, and allows xray actions only.
+    return [s if "Fn::If" not in s else s["Fn::If"][1] for s in found]
 
 
 def as_list(value: Any) -> list[Any]:
