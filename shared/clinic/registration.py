@@ -25,7 +25,8 @@ from clinic.settings import Settings, settings
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 Period = Literal["morning", "afternoon", "evening"]
 PERIODS: tuple[Period, ...] = ("morning", "afternoon", "evening")
-Status = Literal["pending_confirmation", "cancelled"]
+# The staff state machine (clinic/staff/transitions.py) moves registrations through these.
+Status = Literal["pending_confirmation", "confirmed", "attended", "converted", "no_show", "cancelled"]
 
 REFERENCE_PATTERN = re.compile(r"^PM-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 _NAME_PUNCTUATION = frozenset(" .'-·‧\u2019")

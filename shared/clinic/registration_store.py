@@ -8,6 +8,9 @@ One table, three kinds of item:
   what is needed to answer a replay;
 - ``pk=CAP#<branch>, sk=<date>``: how many trials the branch-day has taken.
 
+Registration items also carry the staff indexes' keys and history steps sit beside them
+(see clinic/staff/store.py).
+
 A new registration is one ``TransactWriteItems`` (one round trip): put the registration,
 put the claim if absent, add one to the branch-day if below capacity. A replay or a second
 registration fails the claim's condition and gets the stored claim back in the same round
@@ -29,6 +32,9 @@ from clinic.aws import dynamodb
 from clinic.dynamo import error_code, storage_faults
 from clinic.errors import Conflict, StorageUnavailable
 from clinic.registration import HONG_KONG, Period, RegistrationOut, Status, new_reference
+from clinic.settings import settings
+from clinic.staff.history import CUSTOMER, history_put
+from clinic.staff.keys import index_attributes
 
 _TRANSACTION_ATTEMPTS = 3
 
@@ -148,6 +154,31 @@ def _cap_key(branch: str, day: date) -> dict[str, Any]:
     return {"pk": {"S": f"CAP#{branch}"}, "sk": {"S": day.isoformat()}}
 
 
+def release_items(table: str, registration: Registration) -> list[dict[str, Any]]:
+    """A cancellation's release, for a transaction: delete this registration's trial claim
+    and give its branch-day one unit back (each exactly once: both are conditional)."""
+    return [
+        {
+            "Delete": {
+                "TableName": table,
+                "Key": {"pk": {"S": registration.claim_key}, "sk": {"S": "TRIAL"}},
+                "ConditionExpression": "#reference = :reference",
+                "ExpressionAttributeNames": {"#reference": "reference"},
+                "ExpressionAttributeValues": {":reference": {"S": registration.reference}},
+            }
+        },
+        {
+            "Update": {
+                "TableName": table,
+                "Key": _cap_key(registration.branch, registration.preferred_date),
+                "UpdateExpression": "SET taken = taken - :one",
+                "ConditionExpression": "taken > :zero",
+                "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
+            }
+        },
+    ]
+
+
 def _cancellation_codes(error: Exception) -> list[str]:
     return [reason.get("Code", "None") for reason in getattr(error, "response", {}).get("CancellationReasons", [])]
 
@@ -155,10 +186,11 @@ def _cancellation_codes(error: Exception) -> list[str]:
 class DynamoRegistrations:
     """:class:`RegistrationStore` on the registrations table."""
 
-    def __init__(self, table: str) -> None:
+    def __init__(self, table: str, index_secret: str | None = None) -> None:
         self.table = table
+        self.index_secret = settings().staff_key if index_secret is None else index_secret
 
-    def _transact(self, items: list[dict[str, Any]]) -> None:
+    def transact(self, items: list[dict[str, Any]]) -> None:
         """Run a transaction, retrying the conflicts DynamoDB reports under contention."""
         from botocore.exceptions import ClientError
 
@@ -175,12 +207,19 @@ class DynamoRegistrations:
                     raise
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 - jitter only
 
-    def _registration_item(self, registration: Registration) -> dict[str, Any]:
+    def item(self, registration: Registration) -> dict[str, Any]:
+        """The registration's item, with the staff indexes' keys."""
+        created = registration.created_at.isoformat()
+        day = registration.preferred_date.isoformat()
+        index = index_attributes(
+            registration.branch, day, created, registration.reference, registration.phone, self.index_secret
+        )
         return {
             **_reg_key(registration.reference),
             "status": {"S": registration.status},
             "doc": {"S": registration.model_dump_json(exclude_none=True)},
             "expires_at": {"N": str(registration.expires_at)},
+            **{name: {"S": value} for name, value in index.items()},
         }
 
     def create(self, registration: Registration, capacity: int) -> Registration:
@@ -199,7 +238,7 @@ class DynamoRegistrations:
             {
                 "Put": {
                     "TableName": self.table,
-                    "Item": self._registration_item(registration),
+                    "Item": self.item(registration),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
@@ -227,7 +266,7 @@ class DynamoRegistrations:
             },
         ]
         try:
-            self._transact(items)
+            self.transact(items)
         except ClientError as error:
             if error_code(error) != "TransactionCanceledException":
                 raise
@@ -252,7 +291,9 @@ class DynamoRegistrations:
         return Registration.model_validate_json(item["doc"]["S"]) if item else None
 
     def cancel(self, registration: Registration, at: datetime) -> Registration:
-        """One transaction: mark cancelled, delete this registration's claim, give back one unit."""
+        """The person's own cancellation (from ``pending_confirmation`` or ``confirmed``), one
+        transaction: mark cancelled only if still in the status read, record the step
+        ``by: "customer"``, delete this registration's claim, give back one unit."""
         from botocore.exceptions import ClientError
 
         cancelled = registration.model_copy(update={"status": "cancelled", "cancelled_at": at})
@@ -260,40 +301,46 @@ class DynamoRegistrations:
             {
                 "Put": {
                     "TableName": self.table,
-                    "Item": self._registration_item(cancelled),
-                    "ConditionExpression": "#status = :pending",
+                    "Item": self.item(cancelled),
+                    "ConditionExpression": "#status = :read AND #status IN (:pending, :confirmed)",
                     "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": {":pending": {"S": "pending_confirmation"}},
+                    "ExpressionAttributeValues": {
+                        ":read": {"S": registration.status},
+                        ":pending": {"S": "pending_confirmation"},
+                        ":confirmed": {"S": "confirmed"},
+                    },
                 }
             },
-            {
-                "Delete": {
-                    "TableName": self.table,
-                    "Key": {"pk": {"S": registration.claim_key}, "sk": {"S": "TRIAL"}},
-                    "ConditionExpression": "#reference = :reference",
-                    "ExpressionAttributeNames": {"#reference": "reference"},
-                    "ExpressionAttributeValues": {":reference": {"S": registration.reference}},
-                }
-            },
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": _cap_key(registration.branch, registration.preferred_date),
-                    "UpdateExpression": "SET taken = taken - :one",
-                    "ConditionExpression": "taken > :zero",
-                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
-                }
-            },
+            history_put(
+                self.table,
+                registration.reference,
+                at,
+                CUSTOMER,
+                registration.status,
+                "cancelled",
+                None,
+                registration.expires_at,
+            ),
+            *release_items(self.table, registration),
         ]
         try:
-            self._transact(items)
+            self.transact(items)
         except ClientError as error:
             if error_code(error) != "TransactionCanceledException":
                 raise
-            # Cancelled meanwhile by another request: the outcome asked for holds.
+            # Cancelled meanwhile by another request: the outcome asked for holds. Confirmed
+            # meanwhile by staff: cancel what is there now. Attended or later: too late.
             current = self.get(registration.reference)
             if current and current.status == "cancelled":
                 return current
+            if (
+                current
+                and current.status != registration.status
+                and current.status in {"pending_confirmation", "confirmed"}
+            ):
+                return self.cancel(current, at)
+            if current and current.status not in {"pending_confirmation", "confirmed"}:
+                raise Conflict("INVALID_TRANSITION", current=current.status, target="cancelled") from None
             raise StorageUnavailable() from error
         return cancelled
 

@@ -23,6 +23,10 @@ class Settings(BaseModel):
     retention_days: int = Field(180, ge=1, alias="RETENTION_DAYS")
     recommendation_ttl_days: int = Field(90, ge=1, alias="RECOMMENDATION_TTL_DAYS")
     retry_after_seconds: int = Field(2, ge=1, alias="RETRY_AFTER_SECONDS")
+    # Staff (issue 12): the audit trail and the secret behind cursors and the phone index.
+    audit_table: str = Field("", alias="AUDIT_TABLE")
+    audit_retention_days: int = Field(730, ge=1, alias="AUDIT_RETENTION_DAYS")
+    staff_key: str = Field("", alias="STAFF_KEY", repr=False)
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

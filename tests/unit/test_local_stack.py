@@ -26,6 +26,8 @@ def test_every_contract_route_comes_from_the_template() -> None:
         "/faqs", "/faqs/{id}", "/faqs/{id}/feedback", "/registration-options", "/registrations",
         "/registrations/{reference}", "/registrations/{reference}/cancel", "/recommendations",
         "/recommendations/{id}", "/treatments", "/treatments/{id}",
+        "/staff/registrations", "/staff/registrations/export", "/staff/registrations/{reference}",
+        "/staff/registrations/{reference}/status",
     }  # fmt: skip
     assert route_for("/registrations/PM-AAAA-BBBB/cancel").function == "RegistrationFunction"
     assert route_for("/faqs").function == "FaqFunction"
