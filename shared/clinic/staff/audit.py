@@ -2,14 +2,14 @@
 must be able to show who had access). Kept in its own table, apart from the registrations,
 for ``AUDIT_RETENTION_DAYS`` (DynamoDB TTL).
 
-Layout (AuditTable): ``pk=DAY#<Hong Kong date>``, ``sk=<at ISO>#<random id>`` — one
+Layout (AuditTable): ``pk=DAY#<Hong Kong date>``, ``sk=<time of writing, to the microsecond>#<random id>`` — one
 partition per day, read back in time order with one Query. An entry names the actor, the
 action, the references it touched and the non-personal filters; never a name, a phone or a
 search text (a phone search is recorded as ``q: phone``).
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
@@ -57,7 +57,8 @@ class DynamoAudit:
         return to_item(
             {
                 "pk": f"DAY#{day.isoformat()}",
-                "sk": f"{entry.at.isoformat()}#{secrets.token_hex(4)}",
+                # Ordered by the microsecond of writing; ``at`` is shown to the second.
+                "sk": f"{datetime.now(UTC).isoformat(timespec='microseconds')}#{secrets.token_hex(4)}",
                 **entry.model_dump(mode="json", exclude_none=True),
                 "expires_at": int(expires.timestamp()),
             }

@@ -6,7 +6,7 @@ Layout added for staff (on top of the registration store's, see registration_sto
   (index ``ByBranchDate``: a branch's list in date then creation order, one Query per page,
   a day being a ``begins_with`` on the sort key) and ``gsi2pk=PHONE#<keyed hash of the
   E.164 phone>``, ``gsi2sk=<created_at>#<reference>`` (index ``ByPhone``, keys only);
-- ``pk=REG#<reference>, sk=HIST#<at>#<id>``: one history step, beside its registration, so
+- ``pk=REG#<reference>, sk=HIST#<time of writing>#<id>``: one history step, beside its registration, so
   a registration and its history are one Query.
 
 A status change is one transaction: the registration's new status only if it still has
