@@ -91,6 +91,25 @@ def local_table_names() -> dict[str, str]:
     return {name: name for name in resources("AWS::DynamoDB::Table")}
 
 
+def local_secret_names() -> dict[str, str]:
+    """Secret names for local runs and tests: the logical ids themselves."""
+    return {name: name for name in resources("AWS::SecretsManager::Secret")}
+
+
+def create_secrets(client: Any, secret_names: dict[str, str]) -> None:
+    """Create every generated secret of the template, with a random value, through a
+    Secrets Manager client (as ``GenerateSecretString`` does when the stack is created)."""
+    import secrets
+
+    for name in secret_names.values():
+        client.create_secret(Name=name, SecretString=secrets.token_hex(32))
+
+
+def local_refs() -> dict[str, str]:
+    """What ``Ref`` resolves to in local runs and tests: parameter defaults and local names."""
+    return {**parameter_defaults(), **local_table_names(), **local_secret_names()}
+
+
 def _resolve(value: Any, refs: dict[str, str]) -> str:
     if isinstance(value, dict) and "Ref" in value:
         return refs[value["Ref"]]

@@ -64,6 +64,9 @@ def prepare_tables(table_names: dict[str, str]) -> None:
     from clinic.knowledge import read_content_files
 
     cfn.create_tables(dynamodb(), table_names)
+    import boto3
+
+    cfn.create_secrets(boto3.client("secretsmanager"), cfn.local_secret_names())
     report = DynamoContent(table_names["ContentTable"]).seed(read_content_files())
     print(f"seeded content version {report.version}: {len(report.written)} entries", flush=True)
 
@@ -381,11 +384,13 @@ def main() -> None:
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_REGION": "ap-east-1",
+        "AWS_DEFAULT_REGION": "ap-east-1",  # Lambda sets both; boto3 reads only this one
     }.items():
         os.environ.setdefault(key, value)
 
     endpoint, dynamodb_server = start_dynamodb(host)
-    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+    # One embedded AWS for every service the functions call (DynamoDB, Secrets Manager, …).
+    os.environ["AWS_ENDPOINT_URL"] = os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
     tables = cfn.local_table_names()
     prepare_tables(tables)
 
@@ -393,9 +398,12 @@ def main() -> None:
     api.staff = StaffPool(endpoint, os.environ["AWS_REGION"])
     port = api.server_port
     origins = os.environ.get("ALLOWED_ORIGINS", f"http://127.0.0.1:{port},http://localhost:{port}")
-    refs = {**cfn.parameter_defaults(), **tables, "AllowedOrigins": origins}
-    shared_env = {key: os.environ[key] for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")}
-    shared_env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+    refs = {**cfn.local_refs(), "AllowedOrigins": origins}
+    shared_env = {
+        key: os.environ[key]
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION")
+    }
+    shared_env["AWS_ENDPOINT_URL"] = shared_env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
     functions = cfn.functions(refs)
     api.pools = {
         name: FunctionPool(cfn.Function(f.name, f.code_dir, f.handler, {**f.environment, **shared_env}), workers)

@@ -37,12 +37,29 @@ def load_app_module(function: cfn.Function) -> ModuleType:
     return module
 
 
+def load_with_environment(function: cfn.Function) -> ModuleType:
+    """Import a handler module with the environment template.yaml gives it (a function
+    checks its settings at import), leaving this process's environment as it was."""
+    from unittest.mock import patch
+
+    if str(cfn.ROOT / "shared") not in sys.path:
+        sys.path.insert(0, str(cfn.ROOT / "shared"))
+    from clinic.settings import settings
+
+    settings.cache_clear()
+    try:
+        with patch.dict(os.environ, function.environment):
+            return load_app_module(function)
+    finally:
+        settings.cache_clear()
+
+
 def merged_spec() -> dict[str, object]:
     """The merged spec of every function in template.yaml."""
     from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 
     os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Clinic")
-    refs = {**cfn.parameter_defaults(), **cfn.local_table_names()}
+    refs = cfn.local_refs()
     merge = OpenAPIMerge(
         title="Clinic API",
         version="1.0.0",
@@ -51,7 +68,7 @@ def merged_spec() -> dict[str, object]:
         on_conflict="error",
     )
     for function in cfn.functions(refs).values():
-        module = load_app_module(function)
+        module = load_with_environment(function)
         if hasattr(module, "app"):
             merge.add_schema(module.app.get_openapi_schema())
     spec: dict[str, object] = json.loads(merge.get_openapi_json_schema())

@@ -64,7 +64,7 @@ def warm_requests() -> None:
     from clinic.settings import settings
     from tests.support import call, load_function
 
-    refs = {**cfn.parameter_defaults(), **cfn.local_table_names()}
+    refs = cfn.local_refs()
     for function in cfn.functions(refs).values():
         os.environ.update({k: v for k, v in function.environment.items() if k != "POWERTOOLS_SERVICE_NAME"})
     os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_REGION="ap-east-1")

@@ -24,7 +24,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
         monkeypatch.delenv(key, raising=False)
-    refs = {**cfn.parameter_defaults(), **TABLES, "AllowedOrigins": "https://www.example-clinic.hk"}
+    refs = {**cfn.local_refs(), "AllowedOrigins": "https://www.example-clinic.hk"}
     for function in cfn.functions(refs).values():
         for key, value in function.environment.items():
             if key != "POWERTOOLS_SERVICE_NAME":
@@ -32,6 +32,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_REGION", "ap-east-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-east-1")  # Lambda sets both
     settings.cache_clear()
     reset_clients()
     reset_knowledge()
@@ -44,6 +45,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def aws() -> Iterator[None]:
     """moto's DynamoDB with the template's tables and the seeded knowledge base."""
+    import boto3
     from moto import mock_aws
 
     from clinic.aws import dynamodb, reset_clients
@@ -53,6 +55,7 @@ def aws() -> Iterator[None]:
     with mock_aws():
         reset_clients()
         cfn.create_tables(dynamodb(), TABLES)
+        cfn.create_secrets(boto3.client("secretsmanager"), cfn.local_secret_names())
         DynamoContent(TABLES["ContentTable"]).seed(read_content_files())
         yield
         reset_clients()

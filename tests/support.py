@@ -35,7 +35,7 @@ class Answer:
 
 def load_function(name: str) -> ModuleType:
     """Import the function's handler module afresh (a new 'container')."""
-    refs = {**cfn.parameter_defaults(), **cfn.local_table_names()}
+    refs = cfn.local_refs()
     return load_app_module(cfn.functions(refs)[name])
 
 
@@ -119,9 +119,13 @@ def client_error(code: str, operation: str, **response: Any) -> Exception:
 
 
 @contextmanager
-def dynamodb_calls(fail: Callable[[str], Exception | None] = lambda _: None) -> Iterator[list[str]]:
-    """Record every DynamoDB operation made inside the block; ``fail`` may name an error to
-    raise instead of sending an operation (fault injection)."""
+def dynamodb_calls(
+    fail: Callable[[str], Exception | None] = lambda _: None,
+    lose_reply: Callable[[str], Exception | None] = lambda _: None,
+) -> Iterator[list[str]]:
+    """Record every DynamoDB operation made inside the block (fault injection: ``fail`` may
+    name an error to raise instead of sending an operation, ``lose_reply`` one to raise
+    after the operation was carried out, as when the reply is lost on the way back)."""
     from clinic.aws import dynamodb
 
     client = dynamodb()
@@ -133,7 +137,11 @@ def dynamodb_calls(fail: Callable[[str], Exception | None] = lambda _: None) -> 
         error = fail(operation)
         if error is not None:
             raise error
-        return send(operation, params)
+        reply = send(operation, params)
+        lost = lose_reply(operation)
+        if lost is not None:
+            raise lost
+        return reply
 
     with patch.object(client, "_make_api_call", side_effect=intercept):
         yield seen

@@ -14,8 +14,9 @@ from clinic.errors import NotFound
 from clinic.faq import FaqItem, FaqList, render, search_faqs
 from clinic.feedback import DynamoFeedback, FeedbackAccepted, FeedbackIn, FeedbackStore
 from clinic.knowledge import Lang
-from clinic.settings import settings
+from clinic.settings import require
 
+config = require("CONTENT_TABLE", "FEEDBACK_TABLE")
 logger = Logger()
 metrics = Metrics()
 app = create_app()
@@ -69,7 +70,7 @@ def post_feedback(id: FaqId, feedback: Annotated[FeedbackIn, Body()]) -> Feedbac
     """Count a helpful / not helpful vote (atomic counter); the reason is kept for a while."""
     if knowledge().faq(id) is None:
         raise NotFound()
-    votes: FeedbackStore = DynamoFeedback(settings().feedback_table)
+    votes: FeedbackStore = DynamoFeedback(config.feedback_table)
     votes.record(id, feedback.helpful, feedback.reason)
     metrics.add_metric(name="FaqHelpful" if feedback.helpful else "FaqNotHelpful", unit=MetricUnit.Count, value=1)
     return FeedbackAccepted(id=id)

@@ -24,8 +24,9 @@ from clinic.recommendation import (
     render,
 )
 from clinic.recommendation_store import DynamoRecommendations, RecommendationStore
-from clinic.settings import settings
+from clinic.settings import require
 
+config = require("CONTENT_TABLE", "RECOMMENDATIONS_TABLE")
 logger = Logger()
 metrics = Metrics()
 app = create_app()
@@ -36,7 +37,7 @@ LangQuery = Annotated[Lang | None, Query(description="en or zh-HK (else Accept-L
 
 
 def _store() -> RecommendationStore:
-    return DynamoRecommendations(settings().recommendations_table)
+    return DynamoRecommendations(config.recommendations_table)
 
 
 @app.post(

@@ -1,4 +1,8 @@
-"""Registration function: the free-trial form's options, registrations, manage and cancel."""
+"""Registration function: the free-trial form's options, registrations, manage and cancel.
+
+Each route wires the request to :mod:`clinic.registration` (the rules and use cases) and
+:mod:`clinic.registration_store` (DynamoDB), and the outcome to the response.
+"""
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -12,50 +16,63 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from clinic.api import create_app, openapi_responses
 from clinic.content_store import knowledge
-from clinic.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from clinic.errors import Conflict, FieldProblem, ValidationFailed
 from clinic.knowledge import Lang
-from clinic.recommendation_store import DynamoRecommendations
+from clinic.recommendation_lookup import recommendation_exists
 from clinic.registration import (
     CancelOut,
     RegistrationIn,
     RegistrationOptions,
     RegistrationOut,
     RegistrationView,
-    TreatmentRef,
     booking_window,
-    branch_capacity,
     full_dates,
-    mask_email,
-    mask_phone,
-    new_manage_token,
-    new_reference,
-    normalise_reference,
+    owner_view,
     registration_options,
     registration_problems,
+    service,
     today_in_hong_kong,
 )
-from clinic.registration_store import (
-    ConsentRecord,
-    DynamoRegistrations,
-    Registration,
-    RegistrationStore,
-    Replayed,
-    expiry,
-    token_hash,
-    token_matches,
-)
-from clinic.settings import settings
+from clinic.registration_store import DynamoRegistrations
+from clinic.settings import require
+from clinic.token_secret import manage_token_secret
 
+config = require(
+    "CONTENT_TABLE", "REGISTRATIONS_TABLE", "RECOMMENDATIONS_TABLE", "MANAGE_TOKEN_SECRET", "STAFF_KEY_SECRET"
+)
 logger = Logger()
 metrics = Metrics()
 app = create_app()
 
 Reference = Annotated[str, Path(max_length=20, description="PM-XXXX-XXXX")]
 ManageToken = Annotated[str | None, Header(alias="X-Manage-Token", description="The manage token shown on creation")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        pattern=r"^[\x21-\x7e]{1,255}$",
+        description="A random UUID per submission, kept across its retries: a retry with the same key and "
+        "body gets the stored answer (same reference, a working manage token).",
+    ),
+]
+LangQuery = Annotated[
+    Lang | None,
+    Query(description="Answer language (validated here; read once by the resolver with the body and headers)"),
+]
+_OUTCOME_METRICS = {
+    "created": "RegistrationCreated",
+    "replayed": "RegistrationReplayed",
+    "decoy": "RegistrationHoneypot",
+}
+_CONFLICT_METRICS = {"ALREADY_REGISTERED": "RegistrationDuplicate", "DATE_FULL": "RegistrationDateFull"}
 
 
-def _store() -> RegistrationStore:
-    return DynamoRegistrations(settings().registrations_table)
+def _store() -> DynamoRegistrations:
+    return DynamoRegistrations(config.registrations_table)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _count(name: str) -> None:
@@ -69,11 +86,10 @@ def _count(name: str) -> None:
     responses=openapi_responses(200, "The form's options", 422, 503),
 )
 def get_options(
-    treatment: Annotated[str, Query(max_length=64)] = "acne-treatment",
-    lang: Annotated[Lang | None, Query()] = None,
+    treatment: Annotated[str, Query(max_length=64)] = "acne-treatment", lang: LangQuery = None
 ) -> RegistrationOptions:
     """Min and max dates in Hong Kong time, public holidays, full dates and branches."""
-    kb, config = knowledge(), settings()
+    kb = knowledge()
     offered = kb.treatment(treatment)
     if offered is None or not offered.trial_offer:
         code = "UNKNOWN_TREATMENT" if offered is None else "TREATMENT_NOT_OFFERED"
@@ -89,85 +105,36 @@ def get_options(
     "/registrations",
     tags=["Registration"],
     summary="Register for a free trial (exactly once per phone and treatment)",
-    responses=openapi_responses(201, "Registered", 400, 409, 413, 422, 503)
-    | {200: {"description": "The same registration sent again: the stored one, without the manage token"}},
+    responses=openapi_responses(201, "Registered; also a keyed retry of the same submission", 400, 409, 413, 422, 503),
 )
-def create_registration(form: Annotated[RegistrationIn, Body()]) -> Response[RegistrationOut]:
-    """Validate, then one transaction: registration + trial claim + one unit of capacity."""
-    kb, config = knowledge(), settings()
+def create_registration(
+    form: Annotated[RegistrationIn, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[RegistrationOut]:
+    """Validate, then one transaction: registration + trial claim + capacity (+ the key)."""
+    kb = knowledge()
     problems = registration_problems(form, kb)
-    if form.recommendation_id and not DynamoRecommendations(config.recommendations_table).exists(
-        form.recommendation_id
-    ):
+    if form.recommendation_id and not recommendation_exists(config.recommendations_table, form.recommendation_id):
         problems.append(FieldProblem("recommendation_id", "RECOMMENDATION_NOT_FOUND"))
     if problems:
         raise ValidationFailed(problems)
-
-    branch = kb.branch(form.branch)
-    assert branch is not None  # checked by registration_problems
-    token = new_manage_token()
-    now = datetime.now(UTC).replace(microsecond=0)
-    lang = form.lang or app.request_lang()
-    registration = Registration(
-        reference=new_reference(),
-        status="pending_confirmation",
-        name=form.name,
-        phone=form.phone,
-        email=form.email,
-        treatment=form.treatment,
-        branch=form.branch,
-        preferred_date=form.preferred_date,
-        preferred_period=form.preferred_period,
-        lang=lang,
-        recommendation_id=form.recommendation_id,
-        source=form.source.model_dump() if form.source else None,
-        consent=ConsentRecord(
-            version=kb.consent.version,
-            terms_accepted=form.agree_terms,
-            terms_accepted_at=now,
-            marketing_consent=form.marketing_consent,
-            marketing_recorded_at=now,
-            lang=lang,
-        ),
-        created_at=now,
-        manage_token_hash=token_hash(token),
-        expires_at=expiry(form.preferred_date, config.retention_days),
-    )
-    if form.is_bot:  # looks like success to the bot; nothing is stored
-        _count("RegistrationHoneypot")
-        return _answer(201, registration.answer(token))
     try:
-        registration = _store().create(registration, branch_capacity(branch, config))
-    except Replayed as replay:
-        _count("RegistrationReplayed")
-        logger.info("registration replayed", extra={"reference": replay.answer.reference})
-        return _answer(200, replay.answer)
+        registered = service.register(
+            form,
+            store=_store(),
+            kb=kb,
+            config=config,
+            lang=form.lang or app.request_lang(),
+            now=_now(),
+            secret=b"" if form.is_bot else manage_token_secret(),
+            idempotency_key=idempotency_key,
+        )
     except Conflict as conflict:
-        _count("RegistrationDuplicate" if conflict.code == "ALREADY_REGISTERED" else "RegistrationDateFull")
+        _count(_CONFLICT_METRICS.get(conflict.code, "RegistrationConflict"))
         raise
-    _count("RegistrationCreated")
-    logger.info(
-        "registration created",
-        extra={
-            "reference": registration.reference,
-            "branch": registration.branch,
-            "preferred_date": registration.preferred_date.isoformat(),
-        },
-    )
-    return _answer(201, registration.answer(token))
-
-
-def _answer(status: int, body: RegistrationOut) -> Response[RegistrationOut]:
-    return Response(status_code=status, content_type="application/json", body=body)
-
-
-def _authorised(reference: str, token: str | None) -> Registration:
-    """The registration, if the reference exists and the token matches (else one same 404)."""
-    normalised = normalise_reference(reference)
-    registration = _store().get(normalised) if normalised else None
-    if registration is None or not token_matches(registration, token):
-        raise NotFound()
-    return registration
+    _count(_OUTCOME_METRICS[registered.outcome])
+    logger.info(f"registration {registered.outcome}", extra={"reference": registered.answer.reference})
+    headers = {"Idempotent-Replayed": "true"} if registered.outcome == "replayed" else {}
+    return Response(201, content_type="application/json", body=registered.answer, headers=headers)
 
 
 @app.get(
@@ -177,26 +144,11 @@ def _authorised(reference: str, token: str | None) -> Registration:
     responses=openapi_responses(200, "The registration", 404, 503),
 )
 def get_registration(
-    reference: Reference, x_manage_token: ManageToken = None, lang: Annotated[Lang | None, Query()] = None
+    reference: Reference, x_manage_token: ManageToken = None, lang: LangQuery = None
 ) -> RegistrationView:
     """Details for the manage page; an unknown reference and a wrong token look the same."""
-    registration = _authorised(reference, x_manage_token)
-    kb, lang_ = knowledge(), app.request_lang()
-    treatment, branch = kb.treatment(registration.treatment), kb.branch(registration.branch)
-    return RegistrationView(
-        reference=registration.reference,
-        status=registration.status,
-        name=registration.name,
-        phone=mask_phone(registration.phone),
-        email=mask_email(registration.email),
-        treatment=TreatmentRef(id=registration.treatment, name=treatment.name.get(lang_) if treatment else ""),
-        branch=TreatmentRef(id=registration.branch, name=branch.name.get(lang_) if branch else ""),
-        preferred_date=registration.preferred_date,
-        preferred_period=registration.preferred_period,
-        marketing_consent=registration.consent.marketing_consent,
-        created_at=registration.created_at,
-        cancelled_at=registration.cancelled_at,
-    )
+    registration = service.authorised(_store(), reference, x_manage_token, _now())
+    return owner_view(registration, knowledge(), app.request_lang())
 
 
 @app.post(
@@ -207,12 +159,13 @@ def get_registration(
 )
 def cancel_registration(reference: Reference, x_manage_token: ManageToken = None) -> CancelOut:
     """Idempotent: cancelling a cancelled registration answers the same."""
-    registration = _authorised(reference, x_manage_token)
-    if registration.status != "cancelled":
-        registration = _store().cancel(registration, datetime.now(UTC).replace(microsecond=0))
+    store, now = _store(), _now()
+    registration = service.authorised(store, reference, x_manage_token, now)
+    cancelled = service.cancel(store, registration, now)
+    if cancelled is not registration:
         _count("RegistrationCancelled")
-        logger.info("registration cancelled", extra={"reference": registration.reference})
-    return CancelOut(reference=registration.reference, status=registration.status)
+        logger.info("registration cancelled", extra={"reference": cancelled.reference})
+    return CancelOut(reference=cancelled.reference, status=cancelled.status)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

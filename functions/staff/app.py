@@ -18,14 +18,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from clinic.api import create_app, openapi_responses
 from clinic.content_store import knowledge
 from clinic.knowledge import Lang
-from clinic.settings import settings
+from clinic.settings import require
 from clinic.staff.access import StaffUser, user_from_claims
 from clinic.staff.audit import DynamoAudit
+from clinic.staff.keys import staff_key
 from clinic.staff.models import RegistrationList, StaffRegistration, StaffRegistrationDetail, StatusChange
 from clinic.staff.service import StaffService
 from clinic.staff.store import DynamoStaffStore
 from clinic.staff.transitions import StaffStatus
 
+config = require("CONTENT_TABLE", "REGISTRATIONS_TABLE", "AUDIT_TABLE", "STAFF_KEY_SECRET")
 logger = Logger()
 metrics = Metrics()
 app = create_app()
@@ -39,11 +41,10 @@ _STAFF_ERRORS = (401, 403, 422, 503)
 
 
 def _service() -> StaffService:
-    config = settings()
     return StaffService(
-        DynamoStaffStore(config.registrations_table, config.staff_key),
+        DynamoStaffStore(config.registrations_table),
         DynamoAudit(config.audit_table, config.audit_retention_days),
-        config.staff_key,
+        staff_key(),
         frozenset(branch.id for branch in knowledge().branches),
     )
 

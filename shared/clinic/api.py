@@ -32,7 +32,7 @@ from clinic.knowledge import Lang
 from clinic.settings import settings
 
 MAX_BODY_BYTES = 16 * 1024
-CORS_HEADERS = ["Content-Type", "X-Manage-Token", "Accept-Language", "Authorization"]
+CORS_HEADERS = ["Content-Type", "X-Manage-Token", "Accept-Language", "Idempotency-Key", "Authorization"]
 
 logger = Logger(child=True)
 
@@ -66,7 +66,10 @@ def _field_code(error_type: str) -> str:
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
-    """``("body", "source", "page_url")`` → ``source.page_url``; ``("query", "q")`` → ``q``."""
+    """``("body", "source", "page_url")`` → ``source.page_url``; ``("query", "q")`` → ``q``;
+    ``("header", "idempotency-key")`` → ``Idempotency-Key`` (as the contract spells headers)."""
+    if len(loc) == 2 and loc[0] == "header":
+        return "-".join(part.capitalize() for part in str(loc[1]).split("-"))
     parts = (
         [str(part) for part in loc[1:]]
         if loc and loc[0] in {"body", "query", "path", "header"}

@@ -111,8 +111,8 @@ class ValidationFailed(ApiError):
     status = 422
     code = "VALIDATION_FAILED"
 
-    def __init__(self, problems: list[FieldProblem]) -> None:
-        super().__init__()
+    def __init__(self, problems: list[FieldProblem], code: str | None = None) -> None:
+        super().__init__(code)
         self.problems = problems
 
     def body(self, lang: Lang) -> dict[str, Any]:

@@ -1,149 +1,44 @@
-"""Registrations in DynamoDB: exactly once, never overbooked, no check-then-write.
+"""Registrations in DynamoDB: keys, items and transactions (the rules are in
+:mod:`clinic.registration`).
 
-One table, three kinds of item:
+One table, four kinds of item:
 
 - ``pk=REG#<reference>, sk=REG``: the registration, its consent record and the hash of
   its manage token;
-- ``pk=TRIAL#<sha256(phone|treatment)>, sk=TRIAL``: the person's one trial claim, with
-  what is needed to answer a replay;
-- ``pk=CAP#<branch>, sk=<date>``: how many trials the branch-day has taken.
+- ``pk=TRIAL#<sha256(phone|treatment)>, sk=TRIAL``: the person's one active trial claim;
+- ``pk=CAP#<branch>, sk=<date>``: how many trials the branch-day has taken;
+- ``pk=IDEM#<sha256(Idempotency-Key)>, sk=IDEM``: a keyed submission's fingerprint, scope
+  and stored answer (no manage token), until the key expires.
 
-Registration items also carry the staff indexes' keys and history steps sit beside them
-(see clinic/staff/store.py).
+Registration items also carry the staff indexes' keys, and each registration's history
+steps sit beside it (``sk=HIST#…``; see :mod:`clinic.staff.store`).
 
 A new registration is one ``TransactWriteItems`` (one round trip): put the registration,
-put the claim if absent, add one to the branch-day if below capacity. A replay or a second
-registration fails the claim's condition and gets the stored claim back in the same round
-trip (``ReturnValuesOnConditionCheckFailure``). A cancellation reads the registration (to
-check the token) and then releases the claim and the capacity in one transaction.
+put the claim if absent, add one to the branch-day if below capacity and, for a keyed
+submission, put the key if absent or expired. A keyed retry fails the key's condition and
+gets the stored key back in the same round trip (``ReturnValuesOnConditionCheckFailure``);
+any other duplicate fails the claim's condition and learns nothing else. A cancellation
+reads the registration (to check the token) and then, in one transaction, marks it
+cancelled if its status is still the one read, records the step ``by: "customer"`` and
+releases the claim and the capacity (:func:`release_items`, shared with staff cancellation).
 """
 
-import hashlib
-import hmac
 import random
 import time
-from datetime import date, datetime, timedelta
-from datetime import time as clock_time
-from typing import Any, Protocol, cast
-
-from pydantic import BaseModel
+from datetime import date, datetime
+from typing import Any, cast
 
 from clinic.aws import dynamodb
 from clinic.dynamo import error_code, storage_faults
 from clinic.errors import Conflict, StorageUnavailable
-from clinic.registration import HONG_KONG, Period, RegistrationOut, Status, new_reference
-from clinic.settings import settings
+from clinic.registration.record import IdempotencyRecord, Registration
+from clinic.registration.service import KeyAlreadyUsed, ReferenceTaken
 from clinic.staff.history import CUSTOMER, history_put
-from clinic.staff.keys import index_attributes
+from clinic.staff.keys import index_attributes, staff_key
 
 _TRANSACTION_ATTEMPTS = 3
-
-
-class ConsentRecord(BaseModel):
-    """What the person agreed to, when, in which language and through which channel (PDPO)."""
-
-    version: str
-    terms_accepted: bool
-    terms_accepted_at: datetime
-    marketing_consent: bool
-    marketing_recorded_at: datetime
-    lang: str
-    channel: str = "web"
-
-
-class Registration(BaseModel):
-    """A stored registration."""
-
-    reference: str
-    status: Status
-    name: str
-    phone: str
-    email: str | None = None
-    treatment: str
-    branch: str
-    preferred_date: date
-    preferred_period: Period | None = None
-    lang: str
-    recommendation_id: str | None = None
-    source: dict[str, str | None] | None = None
-    consent: ConsentRecord
-    created_at: datetime
-    cancelled_at: datetime | None = None
-    manage_token_hash: str
-    expires_at: int
-
-    @property
-    def claim_key(self) -> str:
-        """The key of the person's trial claim (the phone never appears in a key)."""
-        return claim_key(self.phone, self.treatment)
-
-    @property
-    def fingerprint(self) -> str:
-        """What makes two submissions 'the same registration'."""
-        return f"{self.branch}|{self.preferred_date.isoformat()}|{self.preferred_period or ''}"
-
-    def answer(self, manage_token: str | None) -> RegistrationOut:
-        """The API's answer for this registration."""
-        return RegistrationOut(
-            reference=self.reference,
-            status=self.status,
-            treatment=self.treatment,
-            branch=self.branch,
-            preferred_date=self.preferred_date,
-            preferred_period=self.preferred_period,
-            created_at=self.created_at,
-            manage_token=manage_token,
-        )
-
-
-def claim_key(phone: str, treatment: str) -> str:
-    """``TRIAL#`` + SHA-256 of the E.164 phone and the treatment."""
-    return "TRIAL#" + hashlib.sha256(f"{phone}|{treatment}".encode()).hexdigest()
-
-
-def token_hash(token: str) -> str:
-    """The stored form of a manage token."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def token_matches(registration: Registration, token: str | None) -> bool:
-    """Constant-time comparison of a presented token with the stored hash."""
-    return bool(token) and hmac.compare_digest(token_hash(token or ""), registration.manage_token_hash)
-
-
-def expiry(day: date, retention_days: int) -> int:
-    """Epoch seconds of ``retention_days`` after the end of ``day`` in Hong Kong (the TTL)."""
-    end = datetime.combine(day + timedelta(days=retention_days + 1), clock_time(), HONG_KONG)
-    return int(end.timestamp())
-
-
-class Replayed(Exception):
-    """The same registration was sent again; carries the stored answer."""
-
-    def __init__(self, answer: RegistrationOut) -> None:
-        super().__init__(answer.reference)
-        self.answer = answer
-
-
-class RegistrationStore(Protocol):
-    """Storage of registrations."""
-
-    def create(self, registration: Registration, capacity: int) -> Registration:
-        """Store a new registration (returned as stored), or raise Replayed / Conflict
-        (ALREADY_REGISTERED, DATE_FULL)."""
-        ...
-
-    def get(self, reference: str) -> Registration | None:
-        """The registration with this reference."""
-        ...
-
-    def cancel(self, registration: Registration, at: datetime) -> Registration:
-        """Cancel, releasing the trial claim and the capacity."""
-        ...
-
-    def taken(self, branches: list[str], first: date, last: date) -> dict[str, dict[date, int]]:
-        """Per branch, the trials taken on each date between ``first`` and ``last``."""
-        ...
+_REGISTRATION, _CLAIM, _CAPACITY, _KEY = range(4)
+_CANCELLABLE = frozenset({"pending_confirmation", "confirmed"})  # the person may cancel these
 
 
 def _reg_key(reference: str) -> dict[str, Any]:
@@ -184,11 +79,10 @@ def _cancellation_codes(error: Exception) -> list[str]:
 
 
 class DynamoRegistrations:
-    """:class:`RegistrationStore` on the registrations table."""
+    """:class:`clinic.registration.service.RegistrationStore` on the registrations table."""
 
-    def __init__(self, table: str, index_secret: str | None = None) -> None:
+    def __init__(self, table: str) -> None:
         self.table = table
-        self.index_secret = settings().staff_key if index_secret is None else index_secret
 
     def transact(self, items: list[dict[str, Any]]) -> None:
         """Run a transaction, retrying the conflicts DynamoDB reports under contention."""
@@ -208,11 +102,15 @@ class DynamoRegistrations:
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 - jitter only
 
     def item(self, registration: Registration) -> dict[str, Any]:
-        """The registration's item, with the staff indexes' keys."""
-        created = registration.created_at.isoformat()
-        day = registration.preferred_date.isoformat()
+        """The registration's item, with the keys of the staff indexes (by branch and date,
+        by the phone's keyed hash)."""
         index = index_attributes(
-            registration.branch, day, created, registration.reference, registration.phone, self.index_secret
+            registration.branch,
+            registration.preferred_date.isoformat(),
+            registration.created_at.isoformat(),
+            registration.reference,
+            registration.phone,
+            staff_key(),
         )
         return {
             **_reg_key(registration.reference),
@@ -222,18 +120,9 @@ class DynamoRegistrations:
             **{name: {"S": value} for name, value in index.items()},
         }
 
-    def create(self, registration: Registration, capacity: int) -> Registration:
-        """One transaction: the registration, the claim if absent, one unit of capacity."""
-        from botocore.exceptions import ClientError
-
-        claim = {
-            "pk": {"S": registration.claim_key},
-            "sk": {"S": "TRIAL"},
-            "answer": {"S": registration.answer(None).model_dump_json()},
-            "fingerprint": {"S": registration.fingerprint},
-            "reference": {"S": registration.reference},
-            "expires_at": {"N": str(registration.expires_at)},
-        }
+    def _create_items(
+        self, registration: Registration, capacity: int, idempotency: IdempotencyRecord | None
+    ) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = [
             {
                 "Put": {
@@ -245,9 +134,13 @@ class DynamoRegistrations:
             {
                 "Put": {
                     "TableName": self.table,
-                    "Item": claim,
+                    "Item": {
+                        "pk": {"S": registration.claim_key},
+                        "sk": {"S": "TRIAL"},
+                        "reference": {"S": registration.reference},
+                        "expires_at": {"N": str(registration.expires_at)},
+                    },
                     "ConditionExpression": "attribute_not_exists(pk)",
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
             },
             {
@@ -265,24 +158,58 @@ class DynamoRegistrations:
                 }
             },
         ]
+        if idempotency is not None:
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": {
+                            "pk": {"S": f"IDEM#{idempotency.key_hash}"},
+                            "sk": {"S": "IDEM"},
+                            "scope": {"S": idempotency.scope},
+                            "fingerprint": {"S": idempotency.fingerprint},
+                            "reference": {"S": idempotency.reference},
+                            "answer": {"S": idempotency.answer},
+                            "expires_at": {"N": str(idempotency.expires_at)},
+                        },
+                        # An expired key is as good as absent, even before DynamoDB's TTL removes it.
+                        "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
+                        "ExpressionAttributeValues": {":now": {"N": str(int(time.time()))}},
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    }
+                }
+            )
+        return items
+
+    def create(self, registration: Registration, capacity: int, idempotency: IdempotencyRecord | None) -> None:
+        """One transaction: the registration, the claim if absent, one unit of capacity and
+        the idempotency key if absent. Which condition failed decides the outcome: the key
+        (a retry), then the claim (already registered), then the capacity (full)."""
+        from botocore.exceptions import ClientError
+
         try:
-            self.transact(items)
+            self.transact(self._create_items(registration, capacity, idempotency))
         except ClientError as error:
             if error_code(error) != "TransactionCanceledException":
                 raise
             reasons = cast(list[dict[str, Any]], error.response.get("CancellationReasons", []))
-            codes = [reason.get("Code") for reason in reasons]
-            if codes[1] == "ConditionalCheckFailed":
-                stored = reasons[1].get("Item") or {}
-                if stored.get("fingerprint", {}).get("S") == registration.fingerprint:
-                    raise Replayed(RegistrationOut.model_validate_json(stored["answer"]["S"])) from None
+            failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
+            if idempotency is not None and failed[_KEY]:
+                stored = reasons[_KEY].get("Item") or {}
+                raise KeyAlreadyUsed(
+                    IdempotencyRecord(
+                        key_hash=idempotency.key_hash,
+                        **{name: stored[name]["S"] for name in ("scope", "fingerprint", "reference", "answer")},
+                        expires_at=int(stored["expires_at"]["N"]),
+                    )
+                ) from None
+            if failed[_CLAIM]:
                 raise Conflict("ALREADY_REGISTERED") from None
-            if codes[2] == "ConditionalCheckFailed":
+            if failed[_CAPACITY]:
                 raise Conflict("DATE_FULL") from None
-            if codes[0] == "ConditionalCheckFailed":  # a reference collision: 1 in 10^12
-                return self.create(registration.model_copy(update={"reference": new_reference()}), capacity)
+            if failed[_REGISTRATION]:
+                raise ReferenceTaken() from None
             raise StorageUnavailable() from error
-        return registration
 
     def get(self, reference: str) -> Registration | None:
         """One GetItem (strongly consistent: a manage page right after booking must see it)."""
@@ -296,7 +223,7 @@ class DynamoRegistrations:
         ``by: "customer"``, delete this registration's claim, give back one unit."""
         from botocore.exceptions import ClientError
 
-        cancelled = registration.model_copy(update={"status": "cancelled", "cancelled_at": at})
+        cancelled = registration.cancelled(at)
         items: list[dict[str, Any]] = [
             {
                 "Put": {
@@ -333,13 +260,9 @@ class DynamoRegistrations:
             current = self.get(registration.reference)
             if current and current.status == "cancelled":
                 return current
-            if (
-                current
-                and current.status != registration.status
-                and current.status in {"pending_confirmation", "confirmed"}
-            ):
+            if current and current.status != registration.status and current.status in _CANCELLABLE:
                 return self.cancel(current, at)
-            if current and current.status not in {"pending_confirmation", "confirmed"}:
+            if current and current.status not in _CANCELLABLE:
                 raise Conflict("INVALID_TRANSITION", current=current.status, target="cancelled") from None
             raise StorageUnavailable() from error
         return cancelled

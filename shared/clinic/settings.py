@@ -23,10 +23,12 @@ class Settings(BaseModel):
     retention_days: int = Field(180, ge=1, alias="RETENTION_DAYS")
     recommendation_ttl_days: int = Field(90, ge=1, alias="RECOMMENDATION_TTL_DAYS")
     retry_after_seconds: int = Field(2, ge=1, alias="RETRY_AFTER_SECONDS")
-    # Staff (issue 12): the audit trail and the secret behind cursors and the phone index.
+    idempotency_ttl_hours: int = Field(24, ge=1, alias="IDEMPOTENCY_TTL_HOURS")
+    manage_token_secret: str = Field("", alias="MANAGE_TOKEN_SECRET")
+    # Staff (issue 12): the audit trail and the secret that keys the phone index and signs cursors.
     audit_table: str = Field("", alias="AUDIT_TABLE")
     audit_retention_days: int = Field(730, ge=1, alias="AUDIT_RETENTION_DAYS")
-    staff_key: str = Field("", alias="STAFF_KEY", repr=False)
+    staff_key_secret: str = Field("", alias="STAFF_KEY_SECRET")
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
@@ -40,3 +42,24 @@ class Settings(BaseModel):
 def settings() -> Settings:
     """The settings of this process, read once (tests call ``settings.cache_clear()``)."""
     return Settings.model_validate(os.environ)
+
+
+class MissingSettings(RuntimeError):
+    """A function started without settings it cannot work without."""
+
+
+def require(*names: str) -> Settings:
+    """The settings, after checking that each environment variable in ``names`` is set.
+
+    Each function calls this at import with the settings it needs, so a stack deployed
+    without one fails at cold start with a message naming it, not at the first AWS call.
+    """
+    config = settings()
+    by_alias = {field.alias: name for name, field in Settings.model_fields.items()}
+    unknown = [name for name in names if name not in by_alias]
+    if unknown:
+        raise ValueError(f"not settings of this project: {', '.join(unknown)}")
+    missing = [name for name in names if not getattr(config, by_alias[name])]
+    if missing:
+        raise MissingSettings(f"missing required settings: {', '.join(missing)}")
+    return config

@@ -1,6 +1,9 @@
 """The registration function under moto: every case of the contract, faults and privacy."""
 
 import io
+import json
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from types import ModuleType
@@ -62,8 +65,15 @@ def registration(aws: None) -> Iterator[ModuleType]:
     return module
 
 
-def register(module: ModuleType, **changes: Any) -> Answer:
-    return call(module, "POST", "/registrations", body=form(**changes))
+def register(module: ModuleType, headers: dict[str, str] | None = None, **changes: Any) -> Answer:
+    return call(module, "POST", "/registrations", body=form(**changes), headers=headers)
+
+
+def manage(module: ModuleType, created: dict[str, Any]) -> Answer:
+    """The manage page of a registration, opened with the token its answer gave."""
+    return call(
+        module, "GET", f"/registrations/{created['reference']}", headers={"X-Manage-Token": created["manage_token"]}
+    )
 
 
 # --- options ------------------------------------------------------------------------------
@@ -129,17 +139,101 @@ def test_a_registration_is_created_once_with_a_consent_record(registration: Modu
     assert int(stored["expires_at"]["N"]) > 0
 
 
-def test_the_same_registration_again_answers_200_with_the_same_reference(
-    registration: ModuleType,
-) -> None:
-    first = register(registration)
-    again = register(registration, phone="9123-4567")  # the same number, written differently
-    assert first.status == 201
-    assert again.status == 200
-    assert again.body["reference"] == first.body["reference"]
-    assert again.body["manage_token"] is None
+def test_a_keyed_retry_gets_the_stored_answer_with_a_working_token(registration: ModuleType) -> None:
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = register(registration, headers=key)
+    again = register(registration, headers=key, phone="9123-4567")  # the same number, written differently
+    assert first.status == again.status == 201
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.body == first.body
+    assert manage(registration, again.body).status == 200
     assert len(items("REG#")) == 1
     assert items("CAP#")[0]["taken"]["N"] == "1"
+
+
+def test_a_lost_reply_costs_nothing_a_keyed_retry_returns_a_working_token(registration: ModuleType) -> None:
+    from botocore.exceptions import ReadTimeoutError
+
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    lost = ReadTimeoutError(endpoint_url="http://dynamodb")
+    # Given DynamoDB commits the transaction but its reply never arrives
+    with dynamodb_calls(lose_reply=lambda operation: lost if operation == "TransactWriteItems" else None):
+        first = register(registration, headers=key)
+    assert first.status == 503
+    assert len(items("REG#")) == 1  # stored all the same
+    # When the widget retries with the same key
+    retry = register(registration, headers=key)
+    # Then the person gets the booking and a token that manages it
+    assert retry.status == 201
+    assert retry.body["reference"] == items("REG#")[0]["pk"]["S"].removeprefix("REG#")
+    assert manage(registration, retry.body).status == 200
+    cancel = call(
+        registration,
+        "POST",
+        f"/registrations/{retry.body['reference']}/cancel",
+        headers={"X-Manage-Token": retry.body["manage_token"]},
+    )
+    assert cancel.status == 200
+
+
+def test_the_same_key_with_another_body_is_refused_and_writes_nothing(registration: ModuleType) -> None:
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = register(registration, headers=key)
+    other_day = register(registration, headers=key, preferred_date=open_day(9), lang="zh-HK")
+    other_person = register(registration, headers=key, phone="6123 4567", name="Wong Siu Ming")
+    for refused in (other_day, other_person):
+        assert refused.status == 422
+        assert refused.error_code() == "IDEMPOTENCY_KEY_REUSED"
+        assert first.body["reference"] not in json.dumps(refused.body)
+    assert "Idempotency-Key" in other_day.field_codes()
+    malformed = register(registration, headers={"Idempotency-Key": "with spaces"})
+    assert malformed.field_codes() == {"Idempotency-Key": "INVALID_VALUE"}
+    assert len(items("REG#")) == 1
+    assert len(items("TRIAL#")) == 1
+
+
+def test_a_key_is_forgotten_after_its_configured_time(registration: ModuleType) -> None:
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    register(registration, headers=key)
+    [stored_key] = items("IDEM#")
+    assert int(stored_key["expires_at"]["N"]) - time.time() == pytest.approx(24 * 3600, abs=60)
+    # Given the key has expired (DynamoDB's TTL may not have deleted it yet)
+    dynamodb().update_item(
+        TableName=TABLE,
+        Key={"pk": stored_key["pk"], "sk": stored_key["sk"]},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 1)}},
+    )
+    late = register(registration, headers=key)
+    assert late.status == 409
+    assert late.error_code() == "ALREADY_REGISTERED"
+
+
+def test_a_phone_number_reveals_nothing_of_its_booking(registration: ModuleType) -> None:
+    booked = register(registration, headers={"Idempotency-Key": str(uuid.uuid4())}).body
+    branches = [b["id"] for b in call(registration, "GET", "/registration-options").body["branches"]]
+    answers = []
+    # A stranger who knows the phone number tries every branch, date and period
+    for branch in branches:
+        for offset in (6, 7, 8):
+            for period in ("morning", "afternoon", "evening", None):
+                for key in ({}, {"Idempotency-Key": str(uuid.uuid4())}):
+                    answers.append(
+                        register(
+                            registration,
+                            headers=key,
+                            name="Somebody Else",
+                            email=None,
+                            branch=branch,
+                            preferred_date=open_day(offset, branch_closed=(5, 6)),
+                            preferred_period=period,
+                        )
+                    )
+    assert {a.status for a in answers} == {409}
+    assert {json.dumps(a.body, sort_keys=True) for a in answers} == {json.dumps(answers[0].body, sort_keys=True)}
+    assert booked["reference"] not in json.dumps(answers[0].body)
+    assert answers[0].error_code() == "ALREADY_REGISTERED"
+    assert len(items("REG#")) == 1
 
 
 def test_a_different_registration_for_the_same_person_is_409(registration: ModuleType) -> None:
@@ -155,6 +249,7 @@ def test_a_full_day_is_409_and_never_overbooked(registration: ModuleType, monkey
 
     monkeypatch.setenv("DAILY_CAPACITY", "2")
     settings.cache_clear()
+    registration = load_function("RegistrationFunction")  # settings are read at cold start
     day = open_day(10)
     answers = [register(registration, phone=f"6500 000{n}", preferred_date=day) for n in range(4)]
     assert [a.status for a in answers] == [201, 201, 409, 409]
@@ -317,8 +412,10 @@ def count_calls(send: Callable[[], Answer]) -> tuple[Answer, list[str]]:
 
 
 def test_dynamodb_round_trips(registration: ModuleType) -> None:
-    created, new_calls = count_calls(lambda: register(registration))
-    _, replay_calls = count_calls(lambda: register(registration))
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    created, new_calls = count_calls(lambda: register(registration, headers=key))
+    _, replay_calls = count_calls(lambda: register(registration, headers=key))
+    _, duplicate_calls = count_calls(lambda: register(registration, branch="mong-kok"))
     token = {"X-Manage-Token": created.body["manage_token"]}
     _, cancel_calls = count_calls(
         lambda: call(
@@ -329,7 +426,7 @@ def test_dynamodb_round_trips(registration: ModuleType) -> None:
         ),
     )
     assert new_calls == ["TransactWriteItems"]
-    assert replay_calls == ["TransactWriteItems"]
+    assert replay_calls == duplicate_calls == ["TransactWriteItems"]
     assert cancel_calls == ["GetItem", "TransactWriteItems"]
 
 

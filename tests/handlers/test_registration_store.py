@@ -8,7 +8,9 @@ import pytest
 
 from clinic.aws import dynamodb
 from clinic.errors import StorageUnavailable
-from clinic.registration_store import ConsentRecord, DynamoRegistrations, Registration, token_hash
+from clinic.registration import ConsentRecord, Registration, token_hash
+from clinic.registration.service import ReferenceTaken
+from clinic.registration_store import DynamoRegistrations
 from tests.support import client_error, dynamodb_calls
 
 NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
@@ -55,30 +57,33 @@ def conflicting(times: int) -> Any:
 def test_transaction_conflicts_are_retried(aws: None) -> None:
     store = DynamoRegistrations("RegistrationsTable")
     with conflicting(2), patch("clinic.registration_store.time.sleep") as pause:
-        stored = store.create(registration(), capacity=20)
-    assert store.get(stored.reference) == stored
+        store.create(registration(), 20, None)
+    assert store.get("PM-AAAA-BBBB") == registration()
     assert pause.call_count == 2
 
 
 def test_lasting_contention_is_unavailable_and_writes_nothing(aws: None) -> None:
     store = DynamoRegistrations("RegistrationsTable")
     with conflicting(3), patch("clinic.registration_store.time.sleep"), pytest.raises(StorageUnavailable):
-        store.create(registration(), capacity=20)
+        store.create(registration(), 20, None)
     assert dynamodb().scan(TableName="RegistrationsTable")["Items"] == []
 
 
-def test_a_reference_collision_gets_a_new_reference(aws: None) -> None:
+def test_a_reference_collision_is_reported_and_writes_nothing(aws: None) -> None:
     store = DynamoRegistrations("RegistrationsTable")
-    first = store.create(registration(), capacity=20)
-    second = store.create(registration(phone="+85298765432"), capacity=20)
-    assert first.reference == "PM-AAAA-BBBB"
-    assert second.reference != first.reference
-    assert store.get(second.reference) == second
+    store.create(registration(), 20, None)
+    with pytest.raises(ReferenceTaken):
+        store.create(registration(phone="+85298765432"), 20, None)
+    assert store.get("PM-AAAA-BBBB") == registration()
+    assert store.taken(["causeway-bay"], date(2026, 12, 3), date(2026, 12, 3)) == {
+        "causeway-bay": {date(2026, 12, 3): 1}
+    }
 
 
 def test_a_cancel_that_loses_a_race_to_another_cancel_still_reports_cancelled(aws: None) -> None:
     store = DynamoRegistrations("RegistrationsTable")
-    stored = store.create(registration(), capacity=20)
+    store.create(registration(), 20, None)
+    stored = registration()
     store.cancel(stored, NOW)
     again = store.cancel(stored, NOW)  # the object still says pending: the condition fails
     assert again.status == "cancelled"

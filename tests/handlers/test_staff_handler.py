@@ -280,7 +280,7 @@ def test_the_loser_of_a_race_gets_stale_status_and_the_history_keeps_every_step(
     from clinic.staff.store import DynamoStaffStore
 
     ref = register(modules)["reference"]
-    read_before = DynamoStaffStore("RegistrationsTable", "").history(ref)
+    read_before = DynamoStaffStore("RegistrationsTable").history(ref)
     assert read_before is not None
     # Given another member of staff confirms it first,
     assert move(staff, ref, "confirmed", CAUSEWAY).status == 200

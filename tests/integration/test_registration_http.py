@@ -1,5 +1,7 @@
 """Registration over HTTP against the local stack: the contract's cases and the races."""
 
+import json
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
@@ -48,22 +50,28 @@ def body(**changes: Any) -> dict[str, Any]:
     } | changes
 
 
-def register(api: LocalApi, payload: dict[str, Any]) -> Answer:
-    return api.request("POST", "/registrations", payload)
+def register(api: LocalApi, payload: dict[str, Any], key: str | None = None) -> Answer:
+    return api.request("POST", "/registrations", payload, headers={"Idempotency-Key": key} if key else None)
 
 
 def test_register_replay_conflict_manage_and_cancel(local_stack: LocalApi) -> None:
     day = open_days(local_stack)[5]
     payload = body(preferred_date=day, preferred_period="morning", email="tai.man@example.com")
-    created = register(local_stack, payload)
+    key = str(uuid.uuid4())
+    created = register(local_stack, payload, key)
     assert created.status == 201
     assert created.body["preferred_date"] == day
-    replay = register(local_stack, payload)
-    assert replay.status == 200
-    assert replay.body["reference"] == created.body["reference"]
-    conflict = register(local_stack, payload | {"preferred_period": "evening"})
-    assert conflict.status == 409
-    assert conflict.error_code() == "ALREADY_REGISTERED"
+    replay = register(local_stack, payload, key)
+    assert replay.status == 201
+    assert replay.body == created.body
+    for other_key in (None, str(uuid.uuid4())):
+        conflict = register(local_stack, payload | {"preferred_period": "evening"}, other_key)
+        assert conflict.status == 409
+        assert conflict.error_code() == "ALREADY_REGISTERED"
+        assert created.body["reference"] not in json.dumps(conflict.body)
+    assert register(local_stack, payload | {"preferred_period": "evening"}, key).error_code() == (
+        "IDEMPOTENCY_KEY_REUSED"
+    )
 
     reference, token = created.body["reference"], created.body["manage_token"]
     view = local_stack.request("GET", f"/registrations/{reference}", headers={"X-Manage-Token": token})
@@ -130,9 +138,21 @@ def test_sixty_concurrent_registrations_never_exceed_the_last_places(local_stack
     assert day in branch["full_dates"]
 
 
-def test_concurrent_identical_submissions_make_one_registration(local_stack: LocalApi) -> None:
+def test_concurrent_keyed_retries_make_one_registration_with_one_token(local_stack: LocalApi) -> None:
     payload = body(branch="mong-kok", preferred_date=open_days(local_stack, "mong-kok")[3])
+    key = str(uuid.uuid4())
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda _: register(local_stack, payload, key), range(20)))
+    assert [a.status for a in answers] == [201] * 20
+    assert len({(a.body["reference"], a.body["manage_token"]) for a in answers}) == 1
+    reference, token = answers[0].body["reference"], answers[0].body["manage_token"]
+    assert local_stack.request("GET", f"/registrations/{reference}", headers={"X-Manage-Token": token}).status == 200
+
+
+def test_concurrent_unkeyed_duplicates_make_one_registration_and_learn_nothing(local_stack: LocalApi) -> None:
+    payload = body(branch="mong-kok", preferred_date=open_days(local_stack, "mong-kok")[4])
     with ThreadPoolExecutor(max_workers=20) as pool:
         answers = list(pool.map(lambda _: register(local_stack, payload), range(20)))
-    assert sorted(a.status for a in answers) == [200] * 19 + [201]
-    assert len({a.body["reference"] for a in answers}) == 1
+    assert sorted(a.status for a in answers) == [201] + [409] * 19
+    reference = next(a.body["reference"] for a in answers if a.status == 201)
+    assert not [a for a in answers if a.status == 409 and reference in json.dumps(a.body)]

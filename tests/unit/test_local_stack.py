@@ -63,7 +63,7 @@ def test_binary_bodies_are_base64_encoded_and_empty_ones_are_null() -> None:
 
 
 def test_each_function_gets_its_tables_and_the_template_defaults() -> None:
-    refs = {**cfn.parameter_defaults(), **cfn.local_table_names()}
+    refs = cfn.local_refs()
     functions = cfn.functions(refs)
     registration = functions["RegistrationFunction"].environment
     assert registration["REGISTRATIONS_TABLE"] == "RegistrationsTable"

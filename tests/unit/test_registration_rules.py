@@ -12,6 +12,7 @@ from clinic.registration import (
     RegistrationIn,
     booking_window,
     dates_full_everywhere,
+    expiry,
     full_dates,
     mask_email,
     mask_phone,
@@ -22,7 +23,6 @@ from clinic.registration import (
     today_in_hong_kong,
     window_problem,
 )
-from clinic.registration_store import expiry
 from clinic.settings import Settings
 
 KB = bundled_knowledge()

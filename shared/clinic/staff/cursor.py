@@ -2,7 +2,7 @@
 signed, so a cursor cannot be forged, edited, or carried over to another branch or day.
 
 Form: ``base64url(json) "." base64url(HMAC-SHA256(key, json))[:22]``. The key is derived
-from the stack's ``StaffKey`` (``STAFF_KEY``) for this one purpose.
+from the stack's staff secret for this one purpose (:mod:`clinic.staff.keys`).
 """
 
 import base64

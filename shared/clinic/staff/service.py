@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from clinic.errors import Conflict, FieldProblem, NotFound, ValidationFailed
-from clinic.registration import hong_kong_mobile, normalise_reference
-from clinic.registration_store import Registration
+from clinic.registration import Registration, hong_kong_mobile, normalise_reference
 from clinic.staff.access import Forbidden, StaffUser
 from clinic.staff.audit import AuditEntry, AuditLog
 from clinic.staff.cursor import decode_cursor, encode_cursor

@@ -21,7 +21,8 @@ from typing import Any
 from clinic.aws import dynamodb
 from clinic.dynamo import error_code, from_item, storage_faults
 from clinic.errors import Conflict
-from clinic.registration_store import DynamoRegistrations, Registration, release_items
+from clinic.registration import Registration
+from clinic.registration_store import DynamoRegistrations, release_items
 from clinic.staff.history import HISTORY_PREFIX, history_put
 from clinic.staff.models import HistoryEntry
 
@@ -36,9 +37,9 @@ def _registration(item: dict[str, Any]) -> Registration:
 class DynamoStaffStore:
     """:class:`clinic.staff.service.StaffStore` on the registrations table."""
 
-    def __init__(self, table: str, secret: str) -> None:
+    def __init__(self, table: str) -> None:
         self.table = table
-        self.registrations = DynamoRegistrations(table, secret)
+        self.registrations = DynamoRegistrations(table)
 
     def branch_page(
         self, branch: str, day: date | None, status: str | None, limit: int, start: dict[str, str] | None
