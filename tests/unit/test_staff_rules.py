@@ -76,7 +76,7 @@ def test_the_phone_index_key_is_keyed() -> None:
 
 
 def row(**changes: object) -> StaffRegistration:
-    base = {
+    base: dict[str, object] = {
         "reference": "PM-AAAA-BBBB", "status": "confirmed", "name": "陳大文", "phone": "+85291234567",
         "email": None, "treatment": "acne-treatment", "branch": "sha-tin", "preferred_date": date(2026, 12, 3),
         "preferred_period": None, "created_at": datetime(2026, 11, 29, 8, 0, tzinfo=UTC),
