@@ -89,7 +89,7 @@ def export_registrations(
     """Every row the list would show, as a download."""
     user = _user()
     text = _service().export(user, branch, date, status, q)
-    name = f"registrations-{branch or 'branch'}-{date.isoformat() if date else 'all'}.csv"
+    name = f"registrations-{branch or user.branch_for(None) or 'search'}-{date.isoformat() if date else 'all'}.csv"
     metrics.add_metric(name="StaffExport", unit=MetricUnit.Count, value=1)
     return Response(
         status_code=200,

@@ -218,7 +218,7 @@ function row(item, message = "") {
       { class: "who" },
       el("strong", { class: "reference" }, item.reference),
       el("span", { class: "name" }, item.name),
-      el("a", { class: "phone", href: `tel:${item.phone}` }, item.phone),
+      el("a", { class: "phone", href: `tel:${item.phone}` }, item.phone.replace(/^\+852(\d{4})(\d{4})$/, "+852 $1 $2")),
       el("span", { class: "period" }, T.period[item.preferred_period || "any"]),
       state.q ? el("span", { class: "day" }, `${item.preferred_date} · ${branchName(item.branch)}`) : null,
       el("span", { class: `status ${item.status}` }, T.statuses[item.status]),
