@@ -3,8 +3,8 @@ desk (confirm, attended, converted, no-show, cancel, history, export), in both l
 and a conflict between two members of staff. Saves the README's screenshot."""
 
 import re
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
