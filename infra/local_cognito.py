@@ -23,6 +23,7 @@ DEMO_USERS = {"manager": "managers", "staff-causeway-bay": "branch-causeway-bay"
 # Every local staff account gets this password (it satisfies the template's password policy).
 LOCAL_PASSWORD = "Local-Staff-2026!"  # noqa: S105 - a known password for the local stack only
 POOL_RESOURCE = "StaffUserPool"
+LOCAL_POOL_NAME = "local-staff"
 CLIENT_RESOURCE = "StaffUserPoolClient"
 AUTHORIZER = "StaffCognito"
 
@@ -52,7 +53,7 @@ def _pool_request(props: dict[str, Any]) -> dict[str, Any]:
     """``CreateUserPool`` arguments from the template's properties (names as in the API)."""
     keys = ("Policies", "MfaConfiguration", "AdminCreateUserConfig", "UsernameConfiguration", "AutoVerifiedAttributes")
     request = {key: props[key] for key in keys if key in props}
-    request["PoolName"] = "local-staff"
+    request["PoolName"] = LOCAL_POOL_NAME
     return request
 
 
