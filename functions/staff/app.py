@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, SecurityScheme
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
@@ -38,6 +39,16 @@ Day = Annotated[date | None, Query(description="A day (YYYY-MM-DD, Hong Kong)")]
 StatusFilter = Annotated[StaffStatus | None, Query()]
 Search = Annotated[str | None, Query(max_length=40, description="A reference or a phone number in any writing")]
 _STAFF_ERRORS = (401, 403, 422, 503)
+# Documented here; API Gateway's Cognito authorizer enforces it before the function runs.
+SECURITY_SCHEMES: dict[str, SecurityScheme] = {
+    "StaffCognito": APIKey(
+        name="Authorization",
+        in_=APIKeyIn.header,
+        description="An ID token of the staff user pool (`Bearer <token>` or bare); groups from `cognito:groups`.",
+    )
+}
+STAFF_SECURITY: list[dict[str, list[str]]] = [{"StaffCognito": []}]
+app.configure_openapi(title="Clinic staff API", security_schemes=SECURITY_SCHEMES)
 
 
 def _service() -> StaffService:
@@ -57,6 +68,7 @@ def _user() -> StaffUser:
 @app.get(
     "/staff/registrations",
     tags=["Staff"],
+    security=STAFF_SECURITY,
     summary="A branch's registrations by day, filtered, one page at a time",
     responses=openapi_responses(200, "A page of registrations", *_STAFF_ERRORS),
 )
@@ -76,8 +88,15 @@ def list_registrations(
 @app.get(
     "/staff/registrations/export",
     tags=["Staff"],
+    security=STAFF_SECURITY,
     summary="The same list as CSV (UTF-8 with a byte-order mark, a header row)",
-    responses=openapi_responses(200, "text/csv; charset=utf-8", *_STAFF_ERRORS),
+    responses=openapi_responses(200, "The CSV", *_STAFF_ERRORS)
+    | {
+        200: {
+            "description": "UTF-8 CSV with a byte-order mark",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
 )
 def export_registrations(
     branch: Branch = None,
@@ -102,6 +121,7 @@ def export_registrations(
 @app.get(
     "/staff/registrations/<reference>",
     tags=["Staff"],
+    security=STAFF_SECURITY,
     summary="One registration with its history",
     responses=openapi_responses(200, "The registration and its history", 401, 403, 404, 503),
 )
@@ -113,6 +133,7 @@ def get_registration(reference: Reference, lang: Annotated[Lang | None, Query()]
 @app.post(
     "/staff/registrations/<reference>/status",
     tags=["Staff"],
+    security=STAFF_SECURITY,
     summary="Move a registration along the state machine",
     responses=openapi_responses(200, "The registration with its new status", 401, 403, 404, 409, 422, 503),
 )
