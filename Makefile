@@ -12,7 +12,7 @@ export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test lint format typecheck cfn-lint sam-validate sam-build openapi openapi-check \
-        pytest unit integration browser bench seed chromium bootstrap holidays
+        pytest unit integration browser bench seed chromium bootstrap holidays eval content-review
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -80,3 +80,9 @@ seed: $(VENV)/.synced ## Seed the knowledge base: make seed TABLE=<content table
 
 holidays: $(VENV)/.synced ## Precompute Hong Kong public holidays (this year + 4) from the holidays package
 	$(PY) -m infra.holidays
+
+eval: $(VENV)/.synced ## Golden set: profile agreement, FAQ top-1/top-3/MRR, safety violations
+	PYTHONPATH=shared $(PY) -m tests.eval
+
+content-review: $(VENV)/.synced ## Regenerate docs/content-review.md (claims not in the article)
+	PYTHONPATH=shared $(PY) -m infra.content_review

@@ -48,8 +48,8 @@ def main() -> None:
     try:
         opts = api.request("GET", "/registration-options").body
         first, closed = date.fromisoformat(opts["min_date"]), set(opts["closed_dates"])
-        days = [first + timedelta(days=n) for n in range(40)]
-        days = [d.isoformat() for d in days if d.weekday() != 6 and d.isoformat() not in closed]
+        candidates = [first + timedelta(days=n) for n in range(40)]
+        days = [d.isoformat() for d in candidates if d.weekday() != 6 and d.isoformat() not in closed]
         branches = [b["id"] for b in opts["branches"] if b["id"] != "central"]
 
         def form(phone: int, branch: str, day: str) -> dict[str, Any]:

@@ -13,18 +13,15 @@ from clinic.content_store import knowledge
 from clinic.errors import NotFound
 from clinic.knowledge import Lang
 from clinic.recommendation import (
-    CatalogueTreatment,
     Questionnaire,
     Recommendation,
     RecommendationNotFound,
-    TreatmentCatalogue,
-    catalogue,
-    catalogue_entry,
     new_recommendation,
     render,
 )
 from clinic.recommendation_store import DynamoRecommendations, RecommendationStore
 from clinic.settings import require
+from clinic.treatments import CatalogueTreatment, TreatmentCatalogue, catalogue, catalogue_entry
 
 config = require("CONTENT_TABLE", "RECOMMENDATIONS_TABLE")
 logger = Logger()

@@ -21,6 +21,7 @@ from clinic.knowledge import Lang
 from clinic.recommendation_lookup import recommendation_exists
 from clinic.registration import (
     CancelOut,
+    MarketingOptOutOut,
     RegistrationIn,
     RegistrationOptions,
     RegistrationOut,
@@ -166,6 +167,23 @@ def cancel_registration(reference: Reference, x_manage_token: ManageToken = None
         _count("RegistrationCancelled")
         logger.info("registration cancelled", extra={"reference": cancelled.reference})
     return CancelOut(reference=cancelled.reference, status=cancelled.status)
+
+
+@app.post(
+    "/registrations/<reference>/marketing-opt-out",
+    tags=["Registration"],
+    summary="Withdraw marketing consent, at once and free of charge (PDPO)",
+    responses=openapi_responses(200, "Withdrawn (also when it already was)", 404, 503),
+)
+def opt_out_of_marketing(reference: Reference, x_manage_token: ManageToken = None) -> MarketingOptOutOut:
+    """Recorded in the consent ledger; no promotional message reaches the person after it."""
+    store, now = _store(), datetime.now(UTC)  # to the microsecond: the ledger is ordered by time
+    registration = service.authorised(store, reference, x_manage_token, now)
+    withdrawn = service.opt_out_of_marketing(store, registration, now)
+    if withdrawn is not registration:
+        _count("MarketingOptOut")
+        logger.info("marketing consent withdrawn", extra={"reference": withdrawn.reference})
+    return MarketingOptOutOut(reference=withdrawn.reference, marketing_consent=False)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

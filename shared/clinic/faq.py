@@ -6,8 +6,16 @@ in well under a millisecond with no network call. Chinese has no spaces between 
 it is indexed as character unigrams and bigrams; Simplified characters are folded to
 Traditional (zhconv); English typos are matched to the vocabulary with rapidfuzz; synonym
 groups from the knowledge base (暗瘡 / 痤瘡 / acne / pimples …) expand the query.
+
+Query words are read the way people type them: a misspelt word matches the vocabulary
+within one edit (two for words of eight letters or more), a swap of two neighbouring
+letters counting as one edit ("pian" → "pain"); two words that the vocabulary knows as one
+are joined ("micro needle" → "microneedle") and one word it knows as two is split
+("carbonlaser" → "carbon laser"); and the intent words of the knowledge base ("cancel",
+"price", "how often", 取消 …) weigh more than the words questions share.
 """
 
+import itertools
 import math
 import re
 import unicodedata
@@ -24,11 +32,15 @@ _TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u9fff\uf900-\ufaff]+")
 _STOPWORDS = frozenset(
     """a an and are as at be can could do does did for from how i if in is it its me my of on or
     so that the this to was what when where which who why will with you your after before any
-    there get 的 了 嗎 呢 是 我 你 會 有 在 和 及 與 嘅 咩 唔 係 啲 㗎 吖 呀 要""".split()
+    there get rid 的 了 嗎 呢 是 我 你 會 有 在 和 及 與 嘅 咩 唔 係 啲 㗎 吖 呀 要""".split()
 )
 _FIELD_WEIGHTS = {"question": 3.0, "keywords": 2.0, "answer": 1.0}
 _SYNONYM_WEIGHT = 0.7
-_TYPO_CUTOFF = 80.0
+_INTENT_WEIGHT = 2.0
+_EDIT_WEIGHT = 0.2  # what each typo edit takes off a corrected word's weight
+_SPLIT_WEIGHT = 0.9
+_MIN_TYPO_LENGTH = 4  # shorter words are matched exactly: too many near neighbours
+_TWO_EDITS_LENGTH = 8
 _MIN_RELATIVE_SCORE = 0.15
 _K1, _B = 1.2, 0.75
 
@@ -41,6 +53,33 @@ def normalise(text: str) -> str:
 
         text = convert(text, "zh-hant")
     return text
+
+
+#: A token no text produces: it marks the entry about one treatment, and a query naming it.
+_ABOUT = "about:"
+
+
+def _about(faq: Faq) -> list[str]:
+    """The marker token of an entry about exactly one treatment."""
+    return [_ABOUT + faq.treatments[0]] if len(faq.treatments) == 1 else []
+
+
+def _names_of(english: str, chinese: str, synonyms: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """A treatment's names, with every synonym group that holds one of them."""
+    names = {normalise(english), normalise(chinese)}
+    for group in synonyms:
+        if names & set(group):
+            names |= set(group)
+    return tuple(sorted(names))
+
+
+def _intent_tokens(term: str) -> list[str]:
+    """The tokens of an intent word; a Chinese one by its pairs of characters (取消), since
+    its single characters (取, 消) are shared by unrelated words."""
+    found = tokens(term)
+    if _CJK.match(term) and len(term) > 1:
+        return [token for token in found if len(token) > 1]
+    return found
 
 
 def _stem(word: str) -> str:
@@ -88,11 +127,16 @@ class FaqIndex:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self._synonyms = [tuple(normalise(term) for term in group) for group in kb.synonyms.groups]
+        self._intents = {token for term in kb.synonyms.intents for token in _intent_tokens(term)}
+        self._treatment_names = {
+            treatment.id: _names_of(treatment.name.en, treatment.name.zh_hk, self._synonyms)
+            for treatment in kb.treatments
+        }
         self._docs: dict[Lang, list[_Document]] = {lang: [] for lang in LANGS}
         for lang in LANGS:
             for faq in kb.faqs:
                 fields = {
-                    "question": Counter(tokens(faq.question.get(lang))),
+                    "question": Counter(tokens(faq.question.get(lang)) + _about(faq)),
                     "keywords": Counter(tokens(" ".join(faq.keywords.get(lang)))),
                     "answer": Counter(tokens(faq.answer.get(lang))),
                 }
@@ -113,26 +157,54 @@ class FaqIndex:
         return idf, average
 
     def _query_terms(self, query: str) -> dict[str, float]:
-        """Query tokens with weights: typo corrections and synonyms count a little less."""
-        from rapidfuzz import fuzz, process
-
+        """Query tokens with weights: intent words count more; typo corrections, split
+        words and synonyms a little less."""
         text = normalise(query)
-        terms: dict[str, float] = dict.fromkeys(tokens(text), 1.0)
         vocabulary = set(self._vocabulary)
-        for token in list(terms):
-            if token in vocabulary or _CJK.match(token) or len(token) < 4:
-                continue
-            for match, similarity, _ in process.extract(
-                token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF, limit=3
-            ):
-                terms[match] = max(terms.get(match, 0.0), similarity / 100)
-        words = set(terms)
+        words = tokens(text)
+        terms: dict[str, float] = dict.fromkeys(words, 1.0)
+        for joined in self._joined(words, vocabulary):
+            terms[joined] = 1.0
+        for token in [t for t in terms if t not in vocabulary and not _CJK.match(t)]:
+            for part in self._split(token, vocabulary):
+                terms[part] = max(terms.get(part, 0.0), _SPLIT_WEIGHT)
+            for match, weight in self._corrections(token):
+                terms[match] = max(terms.get(match, 0.0), weight)
+        mentioned = set(terms)
+        for treatment_id, names in self._treatment_names.items():
+            if any(self._mentions(text, mentioned, name) for name in names):
+                terms[_ABOUT + treatment_id] = _INTENT_WEIGHT  # naming a treatment is an intent
         for group in self._synonyms:
-            if any(self._mentions(text, words, term) for term in group):
+            if any(self._mentions(text, mentioned, term) for term in group):
                 for term in group:
                     for token in tokens(term):
                         terms[token] = max(terms.get(token, 0.0), _SYNONYM_WEIGHT)
-        return terms
+        return {term: weight * (_INTENT_WEIGHT if term in self._intents else 1.0) for term, weight in terms.items()}
+
+    @staticmethod
+    def _joined(words: list[str], vocabulary: set[str]) -> list[str]:
+        """Neighbouring words the vocabulary knows as one ("micro needle" → "microneedle")."""
+        return [a + b for a, b in itertools.pairwise(words) if not _CJK.match(a) and _stem(a + b) in vocabulary]
+
+    @staticmethod
+    def _split(token: str, vocabulary: set[str]) -> list[str]:
+        """One word the vocabulary knows as two ("carbonlaser" → "carbon", "laser")."""
+        for cut in range(3, len(token) - 2):
+            head, tail = token[:cut], _stem(token[cut:])
+            if head in vocabulary and tail in vocabulary:
+                return [head, tail]
+        return []
+
+    def _corrections(self, token: str) -> list[tuple[str, float]]:
+        """Vocabulary words within the allowed edits (a transposition is one edit)."""
+        if len(token) < _MIN_TYPO_LENGTH:
+            return []
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        allowed = 2 if len(token) >= _TWO_EDITS_LENGTH else 1
+        found = process.extract(token, self._vocabulary, scorer=OSA.distance, score_cutoff=allowed, limit=3)
+        return [(match, 1.0 - _EDIT_WEIGHT * edits) for match, edits, _ in found]
 
     @staticmethod
     def _mentions(text: str, words: set[str], term: str) -> bool:
@@ -142,14 +214,15 @@ class FaqIndex:
 
     def _rank(self, terms: dict[str, float], lang: Lang) -> list[Hit]:
         idf, average = self._stats[lang]
+        known = {term: weight for term, weight in terms.items() if term in idf}  # this language's words only
         hits = []
         for doc in self._docs[lang]:
             score = 0.0
-            for term, weight in terms.items():
+            norm = _K1 * (1 - _B + _B * doc.length / average)
+            for term, weight in known.items():
                 tf = sum(_FIELD_WEIGHTS[name] * counter[term] for name, counter in doc.fields.items())
                 if tf:
-                    norm = _K1 * (1 - _B + _B * doc.length / average)
-                    score += weight * idf.get(term, 0.0) * tf * (_K1 + 1) / (tf + norm)
+                    score += weight * idf[term] * tf * (_K1 + 1) / (tf + norm)
             if score > 0:
                 hits.append(Hit(doc.faq, score))
         hits.sort(key=lambda hit: -hit.score)

@@ -148,9 +148,11 @@ class Consent(_Frozen):
 
 
 class Synonyms(_Frozen):
-    """Groups of search terms that mean the same thing, across both languages."""
+    """Groups of search terms that mean the same thing, across both languages, and the
+    intent words that say what a question is about ("cancel", "price", 取消 …)."""
 
     groups: tuple[tuple[NonEmpty, ...], ...]
+    intents: tuple[NonEmpty, ...] = ()
 
 
 class KnowledgeBase(_Frozen):

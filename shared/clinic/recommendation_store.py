@@ -12,12 +12,8 @@ from typing import Any, Protocol
 
 from clinic.aws import dynamodb
 from clinic.dynamo import from_item, storage_faults, to_item
-from clinic.recommendation import (
-    Assessment,
-    Questionnaire,
-    StoredRecommendation,
-    is_recommendation_id,
-)
+from clinic.recommendation.assessment import Assessment, StoredRecommendation, is_recommendation_id
+from clinic.recommendation.questionnaire import Questionnaire
 from clinic.settings import settings
 
 _DAY_SECONDS = 86400
@@ -32,10 +28,6 @@ class RecommendationStore(Protocol):
 
     def get(self, recommendation_id: str) -> StoredRecommendation | None:
         """The recommendation with this id, unless unknown or expired."""
-        ...
-
-    def exists(self, recommendation_id: str) -> bool:
-        """Whether a live recommendation has this id (the registration's check)."""
         ...
 
 
@@ -60,7 +52,7 @@ class DynamoRecommendations:
         with storage_faults():
             dynamodb().put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)")
 
-    def _live_item(self, recommendation_id: str, **kwargs: Any) -> dict[str, Any] | None:
+    def _live_item(self, recommendation_id: str) -> dict[str, Any] | None:
         """The item of a well-formed id, unless missing or past its expiry (TTL deletes late)."""
         if not is_recommendation_id(recommendation_id):
             return None
@@ -69,7 +61,6 @@ class DynamoRecommendations:
                 TableName=self.table,
                 Key={"pk": {"S": recommendation_id}},
                 ConsistentRead=True,
-                **kwargs,
             )
         if "Item" not in found:
             return None
@@ -87,7 +78,3 @@ class DynamoRecommendations:
             answers=Questionnaire.model_validate_json(item["answers"]),
             assessment=Assessment.model_validate_json(item["result"]),
         )
-
-    def exists(self, recommendation_id: str) -> bool:
-        """Whether the id names a live recommendation (reads only the key and the expiry)."""
-        return self._live_item(recommendation_id, ProjectionExpression="pk, expires_at") is not None

@@ -8,7 +8,10 @@ One table, four kinds of item:
 - ``pk=TRIAL#<sha256(phone|treatment)>, sk=TRIAL``: the person's one active trial claim;
 - ``pk=CAP#<branch>, sk=<date>``: how many trials the branch-day has taken;
 - ``pk=IDEM#<sha256(Idempotency-Key)>, sk=IDEM``: a keyed submission's fingerprint, scope
-  and stored answer (no manage token), until the key expires.
+  and stored answer (no manage token), until the key expires;
+- ``pk=CONSENT#<sha256(person|phone)>, sk=<time>#<reference>#<event>``: the person's consent
+  ledger (what they agreed to and withdrew); the latest entry is their current choice.
+  Withdrawals never expire, so that no promotion ever reaches someone who opted out.
 
 Registration items also carry the staff indexes' keys, and each registration's history
 steps sit beside it (``sk=HIST#…``; see :mod:`clinic.staff.store`).
@@ -17,27 +20,28 @@ A new registration is one ``TransactWriteItems`` (one round trip): put the regis
 put the claim if absent, add one to the branch-day if below capacity and, for a keyed
 submission, put the key if absent or expired. A keyed retry fails the key's condition and
 gets the stored key back in the same round trip (``ReturnValuesOnConditionCheckFailure``);
-any other duplicate fails the claim's condition and learns nothing else. A cancellation
-reads the registration (to check the token) and then, in one transaction, marks it
-cancelled if its status is still the one read, records the step ``by: "customer"`` and
-releases the claim and the capacity (:func:`release_items`, shared with staff cancellation).
+any other duplicate fails the claim's condition and learns nothing else. The same
+transaction writes the consent ledger's entry. A cancellation reads the registration (to
+check the token) and then, in one transaction, marks it cancelled if its status is still
+the one read, records the step ``by: "customer"`` and releases the claim and the capacity
+(:func:`release_items`, shared with staff cancellation).
 """
 
 import random
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from clinic.aws import dynamodb
 from clinic.dynamo import error_code, storage_faults
 from clinic.errors import Conflict, StorageUnavailable
-from clinic.registration.record import IdempotencyRecord, Registration
+from clinic.registration.record import ConsentEvent, IdempotencyRecord, Registration, registered_consent
 from clinic.registration.service import KeyAlreadyUsed, ReferenceTaken
 from clinic.staff.history import CUSTOMER, history_put
 from clinic.staff.keys import index_attributes, staff_key
 
 _TRANSACTION_ATTEMPTS = 3
-_REGISTRATION, _CLAIM, _CAPACITY, _KEY = range(4)
+_REGISTRATION, _CLAIM, _CAPACITY, _LEDGER, _KEY = range(5)
 _CANCELLABLE = frozenset({"pending_confirmation", "confirmed"})  # the person may cancel these
 
 
@@ -120,6 +124,17 @@ class DynamoRegistrations:
             **{name: {"S": value} for name, value in index.items()},
         }
 
+    def _ledger_put(self, event: ConsentEvent, expires_at: int | None) -> dict[str, Any]:
+        item = {
+            "pk": {"S": f"CONSENT#{event.subject}"},
+            # A fixed-width UTC time, to the microsecond, so the entries sort in time order.
+            "sk": {"S": f"{event.at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{event.reference}#{event.event}"},
+            "doc": {"S": event.model_dump_json(exclude={"subject"}, exclude_none=True)},
+        }
+        if expires_at is not None:
+            item["expires_at"] = {"N": str(expires_at)}
+        return {"Put": {"TableName": self.table, "Item": item}}
+
     def _create_items(
         self, registration: Registration, capacity: int, idempotency: IdempotencyRecord | None
     ) -> list[dict[str, Any]]:
@@ -158,6 +173,7 @@ class DynamoRegistrations:
                 }
             },
         ]
+        items.append(self._ledger_put(registered_consent(registration), registration.expires_at))
         if idempotency is not None:
             items.append(
                 {
@@ -266,6 +282,29 @@ class DynamoRegistrations:
                 raise Conflict("INVALID_TRANSITION", current=current.status, target="cancelled") from None
             raise StorageUnavailable() from error
         return cancelled
+
+    def withdraw_marketing(self, registration: Registration, event: ConsentEvent) -> None:
+        """One transaction: the registration without marketing consent (unless its status
+        changed meanwhile: then StorageUnavailable, and the caller may try again) and the
+        ledger's withdrawal entry."""
+        from botocore.exceptions import ClientError
+
+        items = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": self.item(registration),
+                    "ConditionExpression": "#status = :status",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {":status": {"S": registration.status}},
+                }
+            },
+            self._ledger_put(event, None),
+        ]
+        try:
+            self.transact(items)
+        except ClientError as error:
+            raise StorageUnavailable() from error
 
     def taken(self, branches: list[str], first: date, last: date) -> dict[str, dict[date, int]]:
         """One Query per branch over its capacity items in the date range."""

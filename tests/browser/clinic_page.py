@@ -47,15 +47,25 @@ def widget(page: Page, kind: str) -> Locator:
     return page.locator(f'[data-clinic-widget="{kind}"]')
 
 
-def fill_registration(page: Page, *, phone: str, day: str, branch: str = "sha-tin", agree: bool = True) -> None:
-    """Fill the registration form as a person would (with the mouse)."""
+# The form's labels as the page shows them in each language: name, phone, branch, date, terms.
+FORM_LABELS = {
+    "en": ("Full name", "Hong Kong mobile number", "Branch", "Preferred date", "I have read and agree"),
+    "zh-HK": ("姓名", "香港手提電話號碼", "分店", "心儀日期", "本人已閱讀並同意"),
+}
+
+
+def fill_registration(
+    page: Page, *, phone: str, day: str, branch: str = "sha-tin", agree: bool = True, lang: str = "en"
+) -> None:
+    """Fill the registration form as a person would (with the mouse), on a page in ``lang``."""
+    name, mobile, branch_label, date_label, terms = FORM_LABELS[lang]
     form = widget(page, "registration")
-    form.get_by_label("Full name").fill("Chan Tai Man")
-    form.get_by_label("Hong Kong mobile number").fill(phone)
-    form.get_by_label("Branch").select_option(branch)
-    form.get_by_label("Preferred date").fill(day)
+    form.get_by_role("textbox", name=re.compile(f"^{name}")).fill("Chan Tai Man")
+    form.get_by_label(mobile).fill(phone)
+    form.get_by_label(branch_label).select_option(branch)
+    form.get_by_label(date_label).fill(day)
     if agree:
-        form.get_by_role("checkbox", name=re.compile("I have read and agree")).check()
+        form.get_by_role("checkbox", name=re.compile(terms)).check()
 
 
 def submit_button(page: Page) -> Locator:

@@ -266,27 +266,6 @@ def test_a_link_with_a_wrong_token_says_it_is_not_valid(page: Page, local_stack:
     expect(page).to_have_url(f"{local_stack.base_url}/")
 
 
-def test_sending_the_same_registration_again_says_the_link_was_shown_the_first_time(
-    page: Page, local_stack: LocalApi
-) -> None:
-    phone = new_phone()
-    day = open_dates(local_stack, "sha-tin")[6]
-    register_by_api(local_stack, phone=phone, day=day)
-    page.goto(local_stack.base_url)
-    form = widget(page, "registration")
-    fill_registration(page, phone=phone, day=day)
-    with page.expect_response(lambda response: is_registration_post(response.request)) as answer:
-        submit_button(page).click()
-    assert answer.value.status == 200
-    assert answer.value.json()["manage_token"] is None
-    expect(form.locator(".clinic-reference")).to_have_text(REFERENCE)
-    expect(form.locator(".clinic-manage-shown-before")).to_contain_text(
-        "Its manage link was shown only once, when you first registered"
-    )
-    expect(form.get_by_role("link", name="Manage or cancel this booking")).to_have_count(0)
-    expect(form.get_by_label("Your private manage link")).to_have_count(0)
-
-
 def test_a_busy_server_or_no_network_asks_to_retry_in_the_manage_panel(page: Page, local_stack: LocalApi) -> None:
     created = register_by_api(local_stack, phone=new_phone(), day=open_dates(local_stack, "sha-tin")[7])
     reference, token = created["reference"], created["manage_token"]

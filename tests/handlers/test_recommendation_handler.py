@@ -8,7 +8,7 @@ import pytest
 
 from clinic.aws import dynamodb
 from clinic.knowledge import TreatmentId
-from clinic.recommendation_store import DynamoRecommendations
+from clinic.recommendation_lookup import recommendation_exists
 from tests.support import call, client_error, dynamodb_calls, load_function
 
 OILY = {
@@ -132,15 +132,14 @@ def test_an_expired_recommendation_is_404_before_ttl_deletes_it(recommendation: 
         ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 1)}},
     )
     assert call(recommendation, "GET", f"/recommendations/{rec_id}").status == 404
-    assert DynamoRecommendations("RecommendationsTable").exists(rec_id) is False
+    assert recommendation_exists("RecommendationsTable", rec_id) is False
 
 
-def test_exists_answers_the_registration_check(recommendation: ModuleType) -> None:
+def test_the_registrations_lookup_finds_live_recommendations_only(recommendation: ModuleType) -> None:
     rec_id = call(recommendation, "POST", "/recommendations", body=OILY).body["recommendation_id"]
-    store = DynamoRecommendations("RecommendationsTable")
-    assert store.exists(rec_id) is True
-    assert store.exists("rec-0000000000000000000z") is False
-    assert store.exists("") is False
+    assert recommendation_exists("RecommendationsTable", rec_id) is True
+    assert recommendation_exists("RecommendationsTable", "rec-0000000000000000000z") is False
+    assert recommendation_exists("RecommendationsTable", "") is False
 
 
 @pytest.mark.parametrize(

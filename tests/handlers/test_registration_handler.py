@@ -477,3 +477,38 @@ def test_no_personal_data_in_any_log_line(registration: ModuleType, capsys: pyte
         created["manage_token"],
     ):
         assert secret not in logs  # …without anything personal
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+def ledger() -> list[dict[str, Any]]:
+    """The consent ledger's entries, oldest first."""
+    return sorted((json.loads(i["doc"]["S"]) | {"sk": i["sk"]["S"]} for i in items("CONSENT#")), key=lambda e: e["sk"])
+
+
+def test_registering_writes_the_consent_ledger_in_the_same_round_trip(registration: ModuleType) -> None:
+    created, calls = count_calls(lambda: register(registration, marketing_consent=True))
+    assert calls == ["TransactWriteItems"]
+    [entry] = ledger()
+    assert entry["event"] == "registered"
+    assert entry["terms_accepted"] is True
+    assert entry["marketing_consent"] is True
+    assert entry["reference"] == created.body["reference"]
+    assert "+85291234567" not in json.dumps(items("CONSENT#"))  # the person is a hash there
+
+
+def test_the_person_withdraws_marketing_consent_at_once(registration: ModuleType) -> None:
+    created = register(registration, marketing_consent=True).body
+    token = {"X-Manage-Token": created["manage_token"]}
+    path = f"/registrations/{created['reference']}/marketing-opt-out"
+    assert call(registration, "POST", path, headers={"X-Manage-Token": "wrong"}).status == 404
+    withdrawn = call(registration, "POST", path, headers=token)
+    assert withdrawn.status == 200
+    assert withdrawn.body == {"reference": created["reference"], "marketing_consent": False}
+    assert manage(registration, created).body["marketing_consent"] is False
+    assert call(registration, "POST", path, headers=token).status == 200  # once is enough
+    assert [e["event"] for e in ledger()] == ["registered", "marketing_withdrawn"]
+    [withdrawal] = [i for i in items("CONSENT#") if "marketing_withdrawn" in i["sk"]["S"]]
+    assert "expires_at" not in withdrawal  # an opt-out is never forgotten
+    assert json.loads(withdrawal["doc"]["S"])["channel"] == "manage_link"

@@ -78,3 +78,44 @@ def test_related_questions_are_rendered_in_the_same_language() -> None:
 def test_chinese_is_tokenised_into_characters_and_bigrams() -> None:
     assert tokens("毛孔粗大") == ["毛", "孔", "粗", "大", "毛孔", "孔粗", "粗大"]
     assert tokens("Enlarged PORES") == ["enlarged", "pore"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("pian", "does-it-hurt"),  # two letters swapped: one edit
+        ("cancle my booking", "change-or-cancel-booking"),
+        ("chemical peal", "about-aha-peel"),
+    ],
+)
+def test_a_transposition_or_a_slip_counts_as_one_typo(query: str, expected: str) -> None:
+    assert top_ids(query, n=1) == [expected]
+
+
+@pytest.mark.parametrize(
+    "query", ["micro needle", "microneedling", "micro-needling", "microneedle", "微針導入適合咩人"]
+)
+def test_split_and_joined_words_find_the_treatment(query: str) -> None:
+    lang = "zh-HK" if "微" in query else "en"
+    assert top_ids(query, lang, n=1) == ["about-microneedling"]
+
+
+def test_one_word_the_vocabulary_knows_as_two_is_split() -> None:
+    assert top_ids("carbonlaser", n=1) == ["about-carbon-laser"]
+
+
+def test_the_intent_word_outweighs_shared_filler() -> None:
+    assert top_ids("cancel my booking", n=1) == ["change-or-cancel-booking"]
+    assert top_ids("how do I book", n=1) == ["how-to-book-trial"]
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "expected"),
+    [
+        ("how often should I exfoliate", "en", "how-often-exfoliate"),
+        ("幾耐敷一次面膜", "zh-HK", "how-often-mask"),
+        ("做完有冇downtime", "zh-HK", "downtime"),
+    ],
+)
+def test_the_daily_tips_and_mixed_language_questions_are_found(query: str, lang: str, expected: str) -> None:
+    assert top_ids(query, lang, n=1) == [expected]

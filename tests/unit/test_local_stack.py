@@ -24,7 +24,8 @@ def test_every_contract_route_comes_from_the_template() -> None:
     paths = {route.path for route in cfn.routes()}
     assert paths == {
         "/faqs", "/faqs/{id}", "/faqs/{id}/feedback", "/registration-options", "/registrations",
-        "/registrations/{reference}", "/registrations/{reference}/cancel", "/recommendations",
+        "/registrations/{reference}", "/registrations/{reference}/cancel",
+        "/registrations/{reference}/marketing-opt-out", "/recommendations",
         "/recommendations/{id}", "/treatments", "/treatments/{id}",
         "/staff/registrations", "/staff/registrations/export", "/staff/registrations/{reference}",
         "/staff/registrations/{reference}/status",

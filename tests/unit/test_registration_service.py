@@ -7,7 +7,7 @@ import pytest
 
 from clinic.errors import Conflict, NotFound, ValidationFailed
 from clinic.knowledge import bundled_knowledge
-from clinic.registration import IdempotencyRecord, Registration, RegistrationIn, service, token_matches
+from clinic.registration import ConsentEvent, IdempotencyRecord, Registration, RegistrationIn, service, token_matches
 from clinic.settings import Settings
 
 KB = bundled_knowledge()
@@ -25,6 +25,7 @@ class MemoryStore:
         self.keys: dict[str, IdempotencyRecord] = {}
         self.taken_references = taken_references or set()
         self.calls = 0
+        self.ledger: list[ConsentEvent] = []
 
     def create(self, registration: Registration, capacity: int, idempotency: IdempotencyRecord | None) -> None:
         self.calls += 1
@@ -46,6 +47,10 @@ class MemoryStore:
         self.claims.discard(registration.claim_key)
         self.registrations[registration.reference] = registration.cancelled(at)
         return self.registrations[registration.reference]
+
+    def withdraw_marketing(self, registration: Registration, event: ConsentEvent) -> None:
+        self.registrations[registration.reference] = registration
+        self.ledger.append(event)
 
     def taken(self, branches: list[str], first: date, last: date) -> dict[str, dict[date, int]]:
         return {}
@@ -151,3 +156,15 @@ def test_cancelling_twice_changes_nothing_the_second_time() -> None:
     assert cancelled.status == "cancelled"
     assert service.cancel(store, cancelled, NOW) is cancelled
     assert register(store, a_form()).outcome == "created"  # the trial is free again
+
+
+def test_withdrawing_marketing_consent_is_recorded_once() -> None:
+    store = MemoryStore()
+    created = register(store, a_form(marketing_consent=True)).answer
+    registration = store.registrations[created.reference]
+    withdrawn = service.opt_out_of_marketing(store, registration, NOW)
+    assert withdrawn.consent.marketing_consent is False
+    assert service.opt_out_of_marketing(store, withdrawn, NOW) is withdrawn
+    [event] = store.ledger
+    assert (event.event, event.marketing_consent, event.channel) == ("marketing_withdrawn", False, "manage_link")
+    assert registration.phone not in event.model_dump_json()

@@ -92,6 +92,13 @@ class CancelOut(BaseModel):
     status: Status
 
 
+class MarketingOptOutOut(BaseModel):
+    """The answer to a withdrawal of marketing consent."""
+
+    reference: str
+    marketing_consent: bool = Field(description="Always false: no promotion is sent after this")
+
+
 class BranchOption(BaseModel):
     """A branch as the form offers it."""
 

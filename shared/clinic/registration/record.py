@@ -84,6 +84,58 @@ class IdempotencyRecord(BaseModel):
     expires_at: int
 
 
+class ConsentEvent(BaseModel):
+    """One entry of the consent ledger: what a person agreed to or withdrew, when, in which
+    text version and through which channel (PDPO: a record of consent, and of its withdrawal)."""
+
+    subject: str
+    at: datetime
+    event: Literal["registered", "marketing_withdrawn"]
+    terms_accepted: bool | None = None
+    marketing_consent: bool
+    version: str
+    channel: str
+    lang: str
+    reference: str
+
+
+def consent_subject(phone: str) -> str:
+    """The person in the consent ledger: SHA-256 of the E.164 phone (never the phone itself)."""
+    return hashlib.sha256(f"person|{phone}".encode()).hexdigest()
+
+
+def registered_consent(registration: Registration) -> ConsentEvent:
+    """The ledger entry a new registration writes: the terms and the marketing choice."""
+    consent = registration.consent
+    return ConsentEvent(
+        subject=consent_subject(registration.phone),
+        at=consent.terms_accepted_at,
+        event="registered",
+        terms_accepted=consent.terms_accepted,
+        marketing_consent=consent.marketing_consent,
+        version=consent.version,
+        channel=consent.channel,
+        lang=consent.lang,
+        reference=registration.reference,
+    )
+
+
+def marketing_withdrawn(registration: Registration, at: datetime, channel: str) -> tuple[Registration, ConsentEvent]:
+    """The registration without marketing consent, and the ledger entry of the withdrawal."""
+    consent = registration.consent.model_copy(update={"marketing_consent": False, "marketing_recorded_at": at})
+    event = ConsentEvent(
+        subject=consent_subject(registration.phone),
+        at=at,
+        event="marketing_withdrawn",
+        marketing_consent=False,
+        version=consent.version,
+        channel=channel,
+        lang=registration.lang,
+        reference=registration.reference,
+    )
+    return registration.model_copy(update={"consent": consent}), event
+
+
 def claim_key(phone: str, treatment: str) -> str:
     """``TRIAL#`` + SHA-256 of the E.164 phone and the treatment."""
     return "TRIAL#" + hashlib.sha256(f"{phone}|{treatment}".encode()).hexdigest()

@@ -15,6 +15,7 @@ from clinic.registration.answers import RegistrationOut, created_answer
 from clinic.registration.calendar import branch_capacity
 from clinic.registration.form import RegistrationIn
 from clinic.registration.record import (
+    ConsentEvent,
     ConsentRecord,
     IdempotencyRecord,
     Registration,
@@ -22,6 +23,7 @@ from clinic.registration.record import (
     expiry,
     idempotency_key_hash,
     manage_token_for,
+    marketing_withdrawn,
     new_reference,
     normalise_reference,
     token_hash,
@@ -60,6 +62,10 @@ class RegistrationStore(Protocol):
 
     def cancel(self, registration: Registration, at: datetime) -> Registration:
         """Cancel, releasing the trial claim and the capacity (once)."""
+        ...
+
+    def withdraw_marketing(self, registration: Registration, event: ConsentEvent) -> None:
+        """Store the registration without marketing consent and the ledger entry, together."""
         ...
 
     def taken(self, branches: list[str], first: date, last: date) -> dict[str, dict[date, int]]:
@@ -179,6 +185,15 @@ def authorised(store: RegistrationStore, reference: str, token: str | None, now:
     if registration is None or registration.expires_at <= now.timestamp() or not token_matches(registration, token):
         raise NotFound()
     return registration
+
+
+def opt_out_of_marketing(store: RegistrationStore, registration: Registration, now: datetime) -> Registration:
+    """Withdraw marketing consent at once (PDPO: free of charge, at any time); once is enough."""
+    if not registration.consent.marketing_consent:
+        return registration
+    withdrawn, event = marketing_withdrawn(registration, now, channel="manage_link")
+    store.withdraw_marketing(withdrawn, event)
+    return withdrawn
 
 
 def cancel(store: RegistrationStore, registration: Registration, now: datetime) -> Registration:

@@ -9,8 +9,8 @@ Layout added for staff (on top of the registration store's, see registration_sto
 - ``pk=REG#<reference>, sk=HIST#<time of writing>#<id>``: one history step, beside its registration, so
   a registration and its history are one Query.
 
-A status change is one transaction: the registration's new status only if it still has
-the old one (optimistic concurrency: the loser's condition fails → ``STALE_STATUS``), its
+A status change is one transaction: the registration's new status only if it is still as
+read (optimistic concurrency: the loser's condition fails → ``STALE_STATUS``), its
 history step, the audit entry, and for a cancellation the release of the trial claim and
 the place, as the person's own cancellation does.
 """
@@ -119,9 +119,14 @@ class DynamoStaffStore:
                 "Put": {
                     "TableName": self.table,
                     "Item": self.registrations.item(changed),
-                    "ConditionExpression": "#status = :from",
+                    # The record exactly as read: a status change by someone else, or any other
+                    # change meanwhile (the person's marketing opt-out), makes this one stale.
+                    "ConditionExpression": "#status = :from AND doc = :doc",
                     "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": {":from": {"S": registration.status}},
+                    "ExpressionAttributeValues": {
+                        ":from": {"S": registration.status},
+                        ":doc": {"S": registration.model_dump_json(exclude_none=True)},
+                    },
                 }
             },
             history_put(
