@@ -384,3 +384,28 @@ def test_every_read_and_change_is_audited_without_personal_data(
     for personal in ("98765432", "陳大文", "called"):
         assert personal not in text
     assert entries[1]["filters"]["M"]["q"]["S"] == "phone"
+
+
+def test_a_change_made_on_a_stale_read_never_overwrites_the_persons_opt_out(
+    modules: tuple[ModuleType, ModuleType], staff: ModuleType
+) -> None:
+    from clinic.staff.store import DynamoStaffStore
+
+    created = register(modules, marketing_consent=True)
+    ref = created["reference"]
+    read_before = DynamoStaffStore("RegistrationsTable").history(ref)
+    assert read_before is not None
+    opted_out = call(
+        modules[0],
+        "POST",
+        f"/registrations/{ref}/marketing-opt-out",
+        headers={"X-Manage-Token": created["manage_token"]},
+    )
+    assert opted_out.status == 200
+    with patch.object(DynamoStaffStore, "history", return_value=read_before):
+        stale = move(staff, ref, "confirmed")
+    assert (stale.status, stale.error_code()) == (409, "STALE_STATUS")
+    detail = call(staff, "GET", f"/staff/registrations/{ref}", claims=MANAGER).body
+    assert detail["marketing_consent"] is False
+    assert move(staff, ref, "confirmed").status == 200  # on a fresh read it goes through
+    assert call(staff, "GET", f"/staff/registrations/{ref}", claims=MANAGER).body["marketing_consent"] is False
