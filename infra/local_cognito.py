@@ -12,6 +12,7 @@ Local only: nothing here is deployed. PyJWT is a development dependency.
 """
 
 import json
+import threading
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -164,3 +165,18 @@ def gateway_claims(payload: dict[str, Any]) -> dict[str, str]:
         key: ",".join(str(item) for item in value) if isinstance(value, list) else str(value)
         for key, value in payload.items()
     }
+
+
+class StaffPool:
+    """The template's staff user pool on the local moto server, with its demo users."""
+
+    def __init__(self, endpoint: str, region: str) -> None:
+        self._client = cognito_client(endpoint, region)
+        self.pool = create_pool(self._client, region)
+        self.authorizer = Authorizer(self.pool, fetch_jwks(endpoint, self.pool))
+        self._lock = threading.Lock()
+
+    def token(self, username: str) -> tuple[str, int] | None:
+        """An ID token for a local staff account, or ``None``."""
+        with self._lock:  # one boto3 client, shared by the HTTP threads
+            return issue_token(self._client, self.pool, username)

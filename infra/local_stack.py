@@ -146,21 +146,6 @@ UNAUTHORIZED = cfn.load_template()["Resources"]["ClinicApi"]["Properties"]["Gate
 ]["application/json"].encode()
 
 
-class StaffPool:
-    """The template's staff user pool on the local moto server, with its demo users."""
-
-    def __init__(self, endpoint: str, region: str) -> None:
-        self._client = local_cognito.cognito_client(endpoint, region)
-        self.pool = local_cognito.create_pool(self._client, region)
-        self.authorizer = local_cognito.Authorizer(self.pool, local_cognito.fetch_jwks(endpoint, self.pool))
-        self._lock = threading.Lock()
-
-    def token(self, username: str) -> tuple[str, int] | None:
-        """An ID token for a local staff account, or ``None``."""
-        with self._lock:  # one boto3 client, shared by the HTTP threads
-            return local_cognito.issue_token(self._client, self.pool, username)
-
-
 # --- HTTP ---------------------------------------------------------------------------------
 
 
@@ -246,7 +231,7 @@ class LocalApi(ThreadingHTTPServer):
         self.pools = pools
         self.spec = spec
         self.routes = cfn.routes()
-        self.staff: StaffPool | None = None
+        self.staff: local_cognito.StaffPool | None = None
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A browser dropping a kept-alive connection is normal; report anything else."""
@@ -395,7 +380,7 @@ def main() -> None:
     prepare_tables(tables)
 
     api = LocalApi((host, port), {}, b"")
-    api.staff = StaffPool(endpoint, os.environ["AWS_REGION"])
+    api.staff = local_cognito.StaffPool(endpoint, os.environ["AWS_REGION"])
     port = api.server_port
     origins = os.environ.get("ALLOWED_ORIGINS", f"http://127.0.0.1:{port},http://localhost:{port}")
     refs = {**cfn.local_refs(), "AllowedOrigins": origins}
