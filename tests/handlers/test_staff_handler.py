@@ -409,3 +409,17 @@ def test_a_change_made_on_a_stale_read_never_overwrites_the_persons_opt_out(
     assert detail["marketing_consent"] is False
     assert move(staff, ref, "confirmed").status == 200  # on a fresh read it goes through
     assert call(staff, "GET", f"/staff/registrations/{ref}", claims=MANAGER).body["marketing_consent"] is False
+
+
+def test_the_person_can_no_longer_cancel_once_they_attended(
+    modules: tuple[ModuleType, ModuleType], staff: ModuleType
+) -> None:
+    created = register(modules)
+    ref = created["reference"]
+    for step in PATHS["attended"]:
+        assert move(staff, ref, step).status == 200
+    refused = call(
+        modules[0], "POST", f"/registrations/{ref}/cancel", headers={"X-Manage-Token": created["manage_token"]}
+    )
+    assert (refused.status, refused.error_code()) == (409, "INVALID_TRANSITION")
+    assert table_items("RegistrationsTable", "TRIAL#")  # the trial was used, not released

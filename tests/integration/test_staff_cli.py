@@ -7,10 +7,23 @@ import sys
 import pytest
 
 from infra import cfn
-from tests.integration.test_staff_http import a_day, register
+from tests.integration.test_staff_http import a_day
 from tests.support import LocalApi
 
 pytestmark = pytest.mark.integration
+
+
+def register(api: LocalApi, branch: str, day: str) -> str:
+    """A registration through the public API (phones of its own: this module may be imported
+    apart from the HTTP tests' module, with their own counter)."""
+    answer = api.request(
+        "POST",
+        "/registrations",
+        {"name": "CLI Test", "phone": "6800 0001", "treatment": "acne-treatment", "branch": branch,
+         "preferred_date": day, "agree_terms": True},
+    )  # fmt: skip
+    assert answer.status == 201, answer.body
+    return str(answer.body["reference"])
 
 
 def embedded_aws(api: LocalApi) -> str:
