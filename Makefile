@@ -11,7 +11,7 @@ PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck cfn-lint sam-validate sam-build openapi openapi-check \
+.PHONY: build-ClinicLayer help run test lint format typecheck cfn-lint sam-validate sam-build openapi openapi-check \
         pytest unit integration browser bench seed chromium bootstrap holidays eval content-review
 
 help: ## List the targets
@@ -71,7 +71,7 @@ pytest: $(VENV)/.synced chromium ## All tests with coverage (unit, handler, inte
 unit: $(VENV)/.synced ## Unit and handler tests only (fast)
 	$(VENV)/bin/pytest tests/unit tests/handlers
 
-bench: $(VENV)/.synced ## Benchmarks: ratios against a floor measured in the same run
+bench: $(VENV)/.synced $(SAM) ## Cold starts as Lambda runs them, warm requests, sizes, load: each beside a floor
 	$(PY) -m tests.bench
 
 seed: $(VENV)/.synced ## Seed the knowledge base: make seed TABLE=<content table> [AWS_PROFILE=…]
@@ -86,3 +86,30 @@ eval: $(VENV)/.synced ## Golden set: profile agreement, FAQ top-1/top-3/MRR, saf
 
 content-review: $(VENV)/.synced ## Regenerate docs/content-review.md (claims not in the article)
 	PYTHONPATH=shared $(PY) -m infra.content_review
+
+# --- The Lambda layer: `sam build` runs build-ClinicLayer (BuildMethod: makefile) in a copy of
+# shared/. Wheels for the layer's architecture (LAYER_ARCH: arm64 as deployed; `make bench` also
+# builds one for this machine), shared/clinic, and the bytecode of every module the functions can
+# import, compiled ahead as hash-based .pyc files (see infra/layer_bytecode.py).
+ROOT := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
+LAYER_ARCH ?= aarch64
+LAYER_PLATFORMS := $(foreach tag,manylinux2014 manylinux_2_17 manylinux_2_28 manylinux_2_34,--platform $(tag)_$(LAYER_ARCH))
+# Pure-Python requirements published as source archives only: built into wheels first.
+LAYER_SDIST_ONLY := zhconv
+# Installed but never imported: dnspython serves email-validator's deliverability (DNS) check,
+# which registration turns off.
+LAYER_UNUSED := dns dnspython-*.dist-info
+
+build-ClinicLayer:
+	test -n "$(ARTIFACTS_DIR)"
+	rm -rf "$(ARTIFACTS_DIR)/python" .sdist-wheels
+	$(PYTHON313) -m pip wheel -q --no-deps --wheel-dir .sdist-wheels \
+	  $$(for name in $(LAYER_SDIST_ONLY); do grep -E "^$$name==" requirements.txt; done)
+	$(PYTHON313) -m pip install -q --no-compile --target "$(ARTIFACTS_DIR)/python" \
+	  --implementation cp --python-version 3.13 --only-binary=:all: $(LAYER_PLATFORMS) \
+	  --find-links .sdist-wheels -r requirements.txt
+	cd "$(ARTIFACTS_DIR)/python" && rm -rf bin $(LAYER_UNUSED) && find . -name '*.pyi' -delete
+	rm -rf .sdist-wheels
+	cp -R clinic "$(ARTIFACTS_DIR)/python/"
+	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -prune -exec rm -rf {} +
+	$(PYTHON313) "$(ROOT)/infra/layer_bytecode.py" "$(ARTIFACTS_DIR)/python" $(wildcard $(ROOT)/functions/*/)

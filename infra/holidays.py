@@ -1,9 +1,9 @@
 """Precompute Hong Kong public holidays into ``shared/clinic/hk_public_holidays.json``.
 
-The registration function reads this file instead of importing the ``holidays`` package
-(which costs ~440 ms of cold start); ``tests/unit/test_registration_rules.py`` checks the
-file against the package, so a dependency update that changes a holiday fails the tests
-until ``make holidays`` is run again.
+The registration function reads this file instead of importing the ``holidays`` package,
+which costs ~440 ms of cold start and is a dev dependency only (not in the layer);
+``tests/unit/test_registration_rules.py`` checks the file against the package, so a
+dependency update that changes a holiday fails the tests until ``make holidays`` is run again.
 
     python -m infra.holidays [FIRST_YEAR] [LAST_YEAR]
 """
@@ -17,9 +17,16 @@ from infra import cfn
 
 sys.path.insert(0, str(cfn.ROOT / "shared"))
 
-from clinic.registration import HOLIDAYS_FILE, holidays_from_library
+from clinic.registration import HOLIDAYS_FILE
 
 TARGET = cfn.ROOT / "shared" / "clinic" / HOLIDAYS_FILE
+
+
+def holidays_from_library(year: int) -> frozenset[date]:
+    """Hong Kong public holidays of ``year`` computed by the ``holidays`` package (dev only)."""
+    from holidays.countries.hongkong import HongKong
+
+    return frozenset(HongKong(years=year))  # type: ignore[no-untyped-call]
 
 
 def main(argv: list[str]) -> int:

@@ -122,6 +122,17 @@ class _Document:
     length: float
 
 
+@dataclass(frozen=True)
+class _Postings:
+    """One language's inverted index: for each term, the entries holding it with the term's
+    field-weighted frequency, and each entry's BM25 length norm. A query then visits only
+    the entries that share a term with it, not every entry."""
+
+    by_term: dict[str, list[tuple[int, float]]]
+    norms: list[float]
+    idf: dict[str, float]
+
+
 class FaqIndex:
     """A BM25 index of the FAQ in both languages."""
 
@@ -142,25 +153,32 @@ class FaqIndex:
                 }
                 length = sum(_FIELD_WEIGHTS[name] * sum(c.values()) for name, c in fields.items())
                 self._docs[lang].append(_Document(faq, fields, length))
-        self._stats = {lang: self._statistics(lang) for lang in LANGS}
-        self._vocabulary = sorted(
-            {token for docs in self._docs.values() for doc in docs for c in doc.fields.values() for token in c}
-        )
+        self._postings = {lang: self._index(lang) for lang in LANGS}
+        self._vocabulary_set = {
+            token for docs in self._docs.values() for doc in docs for c in doc.fields.values() for token in c
+        }
+        self._vocabulary = sorted(self._vocabulary_set)
 
-    def _statistics(self, lang: Lang) -> tuple[dict[str, float], float]:
+    def _index(self, lang: Lang) -> _Postings:
         docs = self._docs[lang]
-        frequency: Counter[str] = Counter()
-        for doc in docs:
-            frequency.update({token for counter in doc.fields.values() for token in counter})
-        idf = {t: math.log(1 + (len(docs) - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
         average = sum(doc.length for doc in docs) / max(len(docs), 1)
-        return idf, average
+        by_term: dict[str, list[tuple[int, float]]] = {}
+        for position, doc in enumerate(docs):
+            weighted: dict[str, float] = {}
+            for name, counter in doc.fields.items():
+                for term, count in counter.items():
+                    weighted[term] = weighted.get(term, 0.0) + _FIELD_WEIGHTS[name] * count
+            for term, tf in weighted.items():
+                by_term.setdefault(term, []).append((position, tf))
+        idf = {t: math.log(1 + (len(docs) - len(p) + 0.5) / (len(p) + 0.5)) for t, p in by_term.items()}
+        norms = [_K1 * (1 - _B + _B * doc.length / average) for doc in docs]
+        return _Postings(by_term, norms, idf)
 
     def _query_terms(self, query: str) -> dict[str, float]:
         """Query tokens with weights: intent words count more; typo corrections, split
         words and synonyms a little less."""
         text = normalise(query)
-        vocabulary = set(self._vocabulary)
+        vocabulary = self._vocabulary_set
         words = tokens(text)
         terms: dict[str, float] = dict.fromkeys(words, 1.0)
         for joined in self._joined(words, vocabulary):
@@ -213,23 +231,22 @@ class FaqIndex:
         return all(_stem(word) in words for word in term.split())
 
     def _rank(self, terms: dict[str, float], lang: Lang) -> list[Hit]:
-        idf, average = self._stats[lang]
-        known = {term: weight for term, weight in terms.items() if term in idf}  # this language's words only
-        hits = []
-        for doc in self._docs[lang]:
-            score = 0.0
-            norm = _K1 * (1 - _B + _B * doc.length / average)
-            for term, weight in known.items():
-                tf = sum(_FIELD_WEIGHTS[name] * counter[term] for name, counter in doc.fields.items())
-                if tf:
-                    score += weight * idf[term] * tf * (_K1 + 1) / (tf + norm)
-            if score > 0:
-                hits.append(Hit(doc.faq, score))
-        hits.sort(key=lambda hit: -hit.score)
-        if not hits:
+        index = self._postings[lang]
+        scores: dict[int, float] = {}
+        for term, weight in terms.items():
+            for position, tf in index.by_term.get(term, ()):  # this language's words only
+                gain = weight * index.idf[term] * tf * (_K1 + 1) / (tf + index.norms[position])
+                scores[position] = scores.get(position, 0.0) + gain
+        ranked = sorted((-score, position) for position, score in scores.items() if score > 0)
+        if not ranked:
             return []
-        top = hits[0].score
-        return [Hit(hit.faq, round(hit.score / top, 3)) for hit in hits if hit.score >= top * _MIN_RELATIVE_SCORE]
+        top = -ranked[0][0]  # best first; equal scores in the entries' own order
+        docs = self._docs[lang]
+        return [
+            Hit(docs[position].faq, round(-negative / top, 3))
+            for negative, position in ranked
+            if -negative >= top * _MIN_RELATIVE_SCORE
+        ]
 
     def search(self, query: str, lang: Lang, limit: int = 10) -> tuple[list[Hit], bool]:
         """Ranked hits for ``query`` (scores relative to the best, 1.0) and whether they come

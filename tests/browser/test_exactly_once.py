@@ -163,6 +163,35 @@ def test_the_same_form_keeps_its_key_and_a_changed_or_new_one_gets_another(page:
     assert keys[5] not in keys[:5]
 
 
+def test_a_reply_lost_before_a_reload_costs_nothing(page: Page, local_stack: LocalApi) -> None:
+    phone, day = new_phone(), open_dates(local_stack, "central")[6]
+    page.goto(local_stack.base_url)
+    keys = record_keys(page)
+
+    # Given the registration is stored but every reply is lost on the way back
+    def lose_reply(route: Route) -> None:
+        route.fetch()  # the API stores it…
+        route.abort("internetdisconnected")  # …and the page never hears
+
+    page.route(REGISTRATIONS, lose_reply)
+    fill_registration(page, phone=phone, day=day, branch="central")
+    submit_button(page).click()
+    expect(widget(page, "registration").locator(".clinic-alert")).to_contain_text("will not register you twice")
+
+    # When the person reloads the page and sends the same details again
+    page.unroute(REGISTRATIONS)
+    page.reload()
+    fill_registration(page, phone=phone, day=day, branch="central")
+    with page.expect_response(lambda response: is_registration_post(response.request)) as answer:
+        submit_button(page).click()
+
+    # Then they get their booking and its manage link, not "already registered"
+    assert answer.value.status == 201
+    assert keys[-1] == keys[0]
+    expect(widget(page, "registration").get_by_role("link", name="Manage or cancel this booking")).to_be_visible()
+    assert page.evaluate("JSON.stringify(sessionStorage)").find(phone.replace(" ", "")[-8:]) == -1
+
+
 @pytest.mark.parametrize("lang", ["en", "zh-HK"])
 def test_a_phone_that_holds_a_trial_is_told_what_to_do_and_sees_nothing_of_it(
     page: Page, local_stack: LocalApi, lang: str

@@ -30,7 +30,7 @@ from tests.support import LocalApi
 
 pytestmark = pytest.mark.browser
 
-MANAGE_CALLS = re.compile(r".*/registrations/PM-[^/?]+(/cancel)?(\?.*)?$")
+MANAGE_CALLS = re.compile(r".*/registrations/PM-[^/?]+(/cancel|/marketing-opt-out)?(\?.*)?$")
 
 
 def detail(panel: Locator, key: str) -> Locator:
@@ -219,6 +219,14 @@ def test_the_manage_panel_in_chinese_cancels_the_booking(page: Page, local_stack
     expect(detail(panel, "marketing_consent")).to_have_text("是")
     assert phone.replace(" ", "") not in page.content()
 
+    # Promotional messages can be stopped here, free and at once; the booking stays.
+    with page.expect_response(lambda r: "/marketing-opt-out" in r.url) as opt_out:
+        panel.get_by_role("button", name="停止接收推廣資訊").click()
+    assert opt_out.value.status == 200
+    expect(detail(panel, "marketing_consent")).to_have_text("否")
+    expect(panel.get_by_role("button", name="停止接收推廣資訊")).to_have_count(0)
+    expect(detail(panel, "status")).to_have_text("等待確認")
+
     panel.get_by_role("button", name="取消此預約").click()
     confirm = panel.get_by_role("group", name="確定取消此預約？")
     expect(confirm.get_by_role("heading")).to_be_focused()
@@ -235,6 +243,23 @@ def test_the_manage_panel_in_chinese_cancels_the_booking(page: Page, local_stack
     assert again.status == 200
     assert again.body == {"reference": reference, "status": "cancelled"}
     assert_token_only_in_the_header(requests, console, token)
+
+
+def test_the_person_stops_promotional_messages_from_the_manage_panel(page: Page, local_stack: LocalApi) -> None:
+    created = register_by_api(
+        local_stack, phone=new_phone(), day=open_dates(local_stack, "sha-tin")[9], marketing_consent=True
+    )
+    reference, token = created["reference"], created["manage_token"]
+    page.goto(f"{local_stack.base_url}/{manage_fragment(reference, token)}")
+    panel = widget(page, "registration").locator(".clinic-manage")
+    expect(detail(panel, "marketing_consent")).to_have_text("Yes")
+    expect(panel.locator(".clinic-manage-marketing")).to_contain_text("free of charge")
+    panel.get_by_role("button", name="Stop promotional messages").click()
+    expect(detail(panel, "marketing_consent")).to_have_text("No")
+    expect(panel.get_by_role("button", name="Stop promotional messages")).to_have_count(0)
+    stored = local_stack.request("GET", f"/registrations/{reference}", headers={"X-Manage-Token": token})
+    assert stored.body["marketing_consent"] is False
+    assert stored.body["status"] == "pending_confirmation"
 
 
 def test_a_link_with_a_wrong_token_says_it_is_not_valid(page: Page, local_stack: LocalApi) -> None:

@@ -247,7 +247,8 @@ def test_the_precomputed_holidays_match_the_holidays_package() -> None:
     import json
     from importlib import resources
 
-    from clinic.registration import HOLIDAYS_FILE, holidays_from_library
+    from clinic.registration import HOLIDAYS_FILE
+    from infra.holidays import holidays_from_library
 
     years = json.loads((resources.files("clinic") / HOLIDAYS_FILE).read_text(encoding="utf-8"))["years"]
     assert str(today_in_hong_kong().year + 1) in years, "run `make holidays` to cover the coming years"

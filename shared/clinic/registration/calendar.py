@@ -41,13 +41,6 @@ def booking_window(today: date, config: Settings) -> BookingWindow:
     )
 
 
-def holidays_from_library(year: int) -> frozenset[date]:
-    """Hong Kong public holidays of ``year`` computed by the ``holidays`` package."""
-    from holidays.countries.hongkong import HongKong
-
-    return frozenset(HongKong(years=year))  # type: ignore[no-untyped-call]
-
-
 @cache
 def _precomputed_holidays() -> dict[int, frozenset[date]]:
     text = (resources.files("clinic") / HOLIDAYS_FILE).read_text(encoding="utf-8")
@@ -57,10 +50,10 @@ def _precomputed_holidays() -> dict[int, frozenset[date]]:
 
 @cache
 def _holidays_of(year: int) -> frozenset[date]:
-    # Importing `holidays` loads every country it knows: ~440 ms of a cold start here. The
-    # coming years are therefore precomputed from the same package (`make holidays`, checked
-    # by a test); a year outside the file still gets the package's answer.
-    return _precomputed_holidays().get(year) or holidays_from_library(year)
+    # Importing `holidays` loads every country it knows: ~440 ms of a cold start here, and
+    # 8 MB of the layer. The coming years are therefore precomputed from the package, which
+    # only the dev venv holds (`make holidays`; a test fails before the file runs out).
+    return _precomputed_holidays().get(year, frozenset())
 
 
 def public_holidays(window: BookingWindow) -> list[date]:

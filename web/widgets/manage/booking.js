@@ -1,4 +1,4 @@
-/** What the manage panel shows of a booking: its details, and the two-step cancel. */
+/** What the manage panel shows of a booking: its details, the marketing opt-out and the two-step cancel. */
 
 import { h, liveRegion, announce } from "../dom.js";
 import { formatHongKongDate, formatHongKongTime } from "../format.js";
@@ -99,4 +99,22 @@ export function cancelStep(id, reference, { onConfirm, isBusy }) {
     }
   });
   return h("div", { class: "clinic-manage-cancel" }, startActions, confirm);
+}
+
+/**
+ * Withdrawing promotional consent (free, at once, PDPO): a note and one button, shown only
+ * while the booking holds that consent. "Stop" calls `onOptOut(button, alert)`.
+ */
+export function marketingStep({ onOptOut }) {
+  const m = T.manage;
+  const alert = liveRegion("clinic-alert", "assertive");
+  const button = h("button", { type: "button", class: "clinic-button clinic-button--secondary" }, m.optOut);
+  button.addEventListener("click", () => onOptOut(button, alert));
+  return h(
+    "div",
+    { class: "clinic-manage-marketing" },
+    h("p", { class: "clinic-hint" }, m.optOutNote),
+    alert,
+    h("div", { class: "clinic-actions" }, button),
+  );
 }

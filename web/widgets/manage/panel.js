@@ -6,7 +6,7 @@
 import { callApi, retryMessage } from "../api.js";
 import { announce, enableAfter, h, liveRegion } from "../dom.js";
 import { T } from "../texts.js";
-import { bookingDetails, cancelStep, statusLabel } from "./booking.js";
+import { bookingDetails, cancelStep, marketingStep, statusLabel } from "./booking.js";
 
 export class ManagePanel {
   /** The panel renders into `root`; `onLeave()` is called when the person goes back to the form. */
@@ -119,6 +119,9 @@ export class ManagePanel {
     const b = this.booking;
     this.rescueFocus();
     const children = bookingDetails(b);
+    if (b.marketing_consent) {
+      children.push(marketingStep({ onOptOut: (button, alert) => this.optOut(button, alert) }));
+    }
     this.bookAgainButton = null;
     if (b.status === "cancelled") {
       this.bookAgainButton = h(
@@ -143,6 +146,33 @@ export class ManagePanel {
       children.push(h("p", { class: "clinic-manage-pending" }, m.pendingNote), cancel);
     }
     this.body.replaceChildren(...children);
+  }
+
+  /** Withdraw promotional consent; the booking itself is unchanged. */
+  async optOut(button, alert) {
+    const link = this.link;
+    const booking = this.booking;
+    if (!link || !booking || button.disabled) return;
+    button.disabled = true;
+    button.textContent = T.manage.optingOut;
+    announce(alert, "");
+    const result = await callApi("POST", this.path(link, "/marketing-opt-out"), { headers: this.headers(link) });
+    if (link !== this.link || !button.isConnected) return;
+    if (result.status === 200) {
+      this.booking = { ...booking, marketing_consent: false };
+      this.showBooking();
+      announce(this.live, T.manage.optedOut);
+      this.heading.focus();
+      return;
+    }
+    if (result.status === 404) {
+      this.showInvalid();
+      return;
+    }
+    button.textContent = T.manage.optOut;
+    announce(alert, `${T.manage.optOutFailed} ${retryMessage(result)}`, "error");
+    button.disabled = false;
+    enableAfter(button, result.retryAfter);
   }
 
   async cancelBooking(yes, no, alert) {

@@ -1,6 +1,6 @@
 /**
- * The panel shown once a registration is stored: its reference, a summary and, when the
- * answer carries a manage token, the private manage link (shown only this once).
+ * The panel shown once a registration is stored: its reference, a summary and the private
+ * manage link (a keyed retry of the same submission gets the same link again).
  */
 
 import { announce, h, liveRegion } from "../dom.js";
@@ -9,11 +9,10 @@ import { manageUrl } from "../links.js";
 import { T } from "../texts.js";
 
 /**
- * The success panel and its heading (which takes the focus). `created` is false when the API
- * answered with an earlier registration of the same details and without its manage token;
- * `branch` is the chosen branch's option, `treatmentName` the treatment's name.
+ * The success panel and its heading (which takes the focus). `branch` is the chosen
+ * branch's option, `treatmentName` the treatment's name.
  */
-export function successPanel(id, { data, created, body, branch, treatmentName }) {
+export function successPanel(id, { data, body, branch, treatmentName }) {
   const titleId = `${id}-done`;
   const row = (label, value) => [h("dt", {}, label), h("dd", {}, value)];
   const heading = h("h2", { class: "clinic-title", id: titleId, tabindex: "-1" }, T.reg.successTitle);
@@ -24,7 +23,7 @@ export function successPanel(id, { data, created, body, branch, treatmentName })
     heading,
     h("p", { class: "clinic-reference-label" }, T.reg.reference),
     h("p", { class: "clinic-reference" }, data.reference),
-    h("p", { class: "clinic-lead" }, created ? T.reg.willCall : T.reg.alreadyRegistered),
+    h("p", { class: "clinic-lead" }, T.reg.willCall),
     h(
       "dl",
       { class: "clinic-summary" },
@@ -37,7 +36,6 @@ export function successPanel(id, { data, created, body, branch, treatmentName })
       row(T.reg.summaryTime, T.periods[data.preferred_period ?? body.preferred_period ?? "any"] ?? T.periods.any),
     ),
     data.manage_token ? manageBox(id, data.reference, data.manage_token) : null,
-    created ? null : h("p", { class: "clinic-note clinic-manage-shown-before" }, T.reg.manageShownBefore),
   );
   return { panel, heading };
 }

@@ -15,6 +15,7 @@ import { announce, enableAfter, h, liveRegion, uid } from "../dom.js";
 import { REGISTER_EVENT, isManageHash, manageLinkFromHash, pageUrlWithoutFragment } from "../links.js";
 import { ManagePanel } from "../manage/panel.js";
 import { T } from "../texts.js";
+import { forgetUnsettled, rememberUnsettled, unsettledKey } from "./unsettled.js";
 import { RegistrationFields } from "./fields.js";
 import { successPanel } from "./success.js";
 
@@ -217,10 +218,15 @@ export class RegistrationWidget {
     return body;
   }
 
-  /** The Idempotency-Key of this exact body: the last one's when nothing changed, else a new one. */
+  /**
+   * The Idempotency-Key of this exact body: the last one's when nothing changed (also after a
+   * reload, while an unsettled submission of the same body is remembered), else a new one.
+   */
   idempotencyKey(body) {
     const sent = JSON.stringify(body);
-    if (this.submission?.body !== sent) this.submission = { body: sent, key: newIdempotencyKey() };
+    if (this.submission?.body !== sent) {
+      this.submission = { body: sent, key: unsettledKey(sent) ?? newIdempotencyKey() };
+    }
     return this.submission.key;
   }
 
@@ -247,10 +253,13 @@ export class RegistrationWidget {
     this.fields.clearErrors();
 
     if ((result.status === 201 || result.status === 200) && result.data?.reference) {
+      forgetUnsettled();
       this.showSuccess(result, body);
       return;
     }
     this.submitButton.disabled = false;
+    if (result.status >= 400 && result.status < 500 && result.status !== 429) forgetUnsettled();
+    else rememberUnsettled(this.submission);
     const error = result.data?.error;
     if (result.status === 409 && error?.code === "ALREADY_REGISTERED") {
       // Said in the widget's own words: what it means and what to do, nothing of the booking.
@@ -289,7 +298,6 @@ export class RegistrationWidget {
     const { data } = result;
     const { panel, heading } = successPanel(this.id, {
       data,
-      created: result.status === 201 || Boolean(data.manage_token),
       body,
       branch: this.fields.branches.get(data.branch),
       treatmentName: this.options.treatment?.name,

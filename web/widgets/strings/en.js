@@ -47,8 +47,6 @@ export default {
     successTitle: "Thank you, your registration is received",
     reference: "Your reference",
     willCall: "Our staff will call you to confirm your appointment. Please keep your reference number.",
-    alreadyRegistered:
-      "You had already registered with exactly these details, so nothing has changed. Here is your reference again.",
     alreadyHasTrial:
       "This mobile number already has an active free-trial booking for this treatment, so another one can't be made. To see, change or cancel it, use the private manage link you were given when you registered, or contact the clinic and our staff will help.",
     retryingNetwork: (seconds) =>
@@ -64,8 +62,6 @@ export default {
     copy: "Copy link",
     copied: "Link copied. Keep it somewhere private.",
     copyFailed: "The link could not be copied automatically. It is selected: press Ctrl+C (or ⌘C) to copy it.",
-    manageShownBefore:
-      "This booking already exists. Its manage link was shown only once, when you first registered, and for your security it cannot be shown again. If you no longer have it, our staff can help when they call.",
     summaryTreatment: "Treatment",
     summaryBranch: "Branch",
     summaryDate: "Date",
@@ -111,6 +107,12 @@ export default {
     bookTrial: "Book a free trial",
     loadFailed: "Sorry, your booking could not be loaded.",
     cancelFailed: "Sorry, your booking could not be cancelled.",
+    optOutNote:
+      "You agreed to receive promotional messages from us. You can stop them here at any time, free of charge; your booking stays as it is.",
+    optOut: "Stop promotional messages",
+    optingOut: "Stopping…",
+    optedOut: "Done: you will receive no more promotional messages from us. Messages about this booking still come.",
+    optOutFailed: "Sorry, your choice could not be saved.",
   },
   quiz: {
     title: "Find your pore type",
@@ -192,7 +194,7 @@ export default {
         hint: "This helps us suggest only treatments that suit you right now. Don't worry if you're unsure: our staff check this with you again at the clinic before any treatment.",
         options: {
           pregnant_or_breastfeeding: "I'm pregnant or breastfeeding",
-          isotretinoin_recent: "I've taken oral isotretinoin (an acne medicine) in the past 12 months",
+          isotretinoin_recent: "I'm taking oral isotretinoin (an acne medicine), or took it in the past 12 months",
           active_infection: "I have a skin infection, cold sore or open wound on my face",
           recent_laser_or_peel: "I've had a laser treatment or a peel in the past few weeks",
           sunburn: "My face is sunburnt",

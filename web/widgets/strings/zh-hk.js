@@ -45,7 +45,6 @@ export default {
     successTitle: "謝謝！我們已收到你的登記",
     reference: "你的參考編號",
     willCall: "我們的職員會致電與你確認預約，請保留你的參考編號。",
-    alreadyRegistered: "你之前已用相同資料登記，登記內容沒有改變。以下是你的參考編號。",
     alreadyHasTrial:
       "此手機號碼已有一個有效的免費體驗預約，因此不能再預約這項療程。如要查看、更改或取消預約，請使用你登記時取得的私人管理連結，或聯絡診所，我們的職員樂意協助。",
     retryingNetwork: (seconds) => `連線中斷，${seconds}秒後自動再試…`,
@@ -58,8 +57,6 @@ export default {
     copy: "複製連結",
     copied: "已複製連結，請妥善保存。",
     copyFailed: "未能自動複製連結。連結已被選取，請按 Ctrl+C（或 ⌘C）複製。",
-    manageShownBefore:
-      "此預約已經存在。管理連結只會在你首次登記時顯示一次，為保障你的安全，不能再次顯示。如你已遺失連結，職員致電時可以協助你。",
     summaryTreatment: "療程",
     summaryBranch: "分店",
     summaryDate: "日期",
@@ -103,6 +100,11 @@ export default {
     bookTrial: "登記免費體驗",
     loadFailed: "抱歉，未能載入你的預約。",
     cancelFailed: "抱歉，未能取消你的預約。",
+    optOutNote: "你已同意接收我們的推廣資訊。你可隨時在此免費停止接收；你的預約不受影響。",
+    optOut: "停止接收推廣資訊",
+    optingOut: "正在處理…",
+    optedOut: "已完成：你將不會再收到我們的推廣資訊。有關此預約的通知仍會照常發出。",
+    optOutFailed: "抱歉，未能儲存你的選擇。",
   },
   quiz: {
     title: "測一測你的毛孔類型",
@@ -183,9 +185,9 @@ export default {
         hint: "這有助我們只建議現階段適合你的療程。如不確定也不用擔心：進行任何療程前，診所職員都會再與你確認。",
         options: {
           pregnant_or_breastfeeding: "正懷孕或哺乳",
-          isotretinoin_recent: "過去12個月內曾服用口服A酸（isotretinoin，一種暗瘡藥）",
+          isotretinoin_recent: "正在服用或過去12個月內曾服用口服A酸（isotretinoin，一種暗瘡藥）",
           active_infection: "面部皮膚有感染、唇疱疹或傷口",
-          recent_laser_or_peel: "過去數星期內曾做激光或換膚療程",
+          recent_laser_or_peel: "過去數星期內曾做激光或煥膚療程",
           sunburn: "面部曬傷",
           photosensitive_medication: "正服用令皮膚對光線敏感的藥物",
         },
