@@ -61,6 +61,8 @@ def create_table_requests(table_names: dict[str, str]) -> list[dict[str, Any]]:
             "KeySchema": props["KeySchema"],
             "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
         }
+        if props.get("GlobalSecondaryIndexes"):
+            request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
         ttl = props.get("TimeToLiveSpecification", {})
         requests.append(
             {
@@ -129,6 +131,7 @@ class Route:
     function: str
     method: str
     path: str
+    authorizer: str | None = None  # the API's authorizer guarding this event (None: open)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -186,5 +189,8 @@ def routes() -> list[Route]:
         for event in res["Properties"].get("Events", {}).values():
             if event["Type"] == "Api":
                 props = event["Properties"]
-                found.append(Route(name, props["Method"].upper(), props["Path"]))
+                authorizer = props.get("Auth", {}).get("Authorizer")
+                found.append(
+                    Route(name, props["Method"].upper(), props["Path"], None if authorizer == "NONE" else authorizer)
+                )
     return sorted(found, key=lambda route: (route.path.count("{"), route.path))

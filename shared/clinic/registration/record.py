@@ -19,7 +19,8 @@ from clinic.ids import random_code
 from clinic.registration.calendar import HONG_KONG
 from clinic.registration.form import Period
 
-Status = Literal["pending_confirmation", "cancelled"]
+# The staff state machine (clinic/staff/transitions.py) moves registrations through these.
+Status = Literal["pending_confirmation", "confirmed", "attended", "converted", "no_show", "cancelled"]
 REFERENCE_PATTERN = re.compile(r"^PM-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 
 
