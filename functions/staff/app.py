@@ -19,6 +19,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from clinic.api import create_app, openapi_responses
 from clinic.content_store import knowledge
 from clinic.knowledge import Lang
+from clinic.privacy import DataRequestIn, DataRequestOut, DataRequests
+from clinic.privacy_store import DynamoPersonalData
 from clinic.settings import require
 from clinic.staff.access import StaffUser, user_from_claims
 from clinic.staff.audit import DynamoAudit
@@ -28,7 +30,7 @@ from clinic.staff.service import StaffService
 from clinic.staff.store import DynamoStaffStore
 from clinic.staff.transitions import StaffStatus
 
-config = require("CONTENT_TABLE", "REGISTRATIONS_TABLE", "AUDIT_TABLE", "STAFF_KEY_SECRET")
+config = require("CONTENT_TABLE", "REGISTRATIONS_TABLE", "RECOMMENDATIONS_TABLE", "AUDIT_TABLE", "STAFF_KEY_SECRET")
 logger = Logger()
 metrics = Metrics()
 app = create_app()
@@ -147,6 +149,29 @@ def change_status(reference: Reference, change: Annotated[StatusChange, Body()])
         "status changed", extra={"reference": changed.reference, "status": changed.status, "staff_user": user.username}
     )
     return changed
+
+
+@app.post(
+    "/staff/data-requests",
+    tags=["Staff"],
+    security=STAFF_SECURITY,
+    summary="A personal-data request under the PDPO: access, correction, erasure, marketing opt-out (managers)",
+    responses=openapi_responses(200, "Carried out and recorded", 401, 403, 409, 422, 503),
+)
+def data_request(request: Annotated[DataRequestIn, Body()]) -> DataRequestOut:
+    """Carried out at once; an anonymised record (type, dates, by whom) shows the 40-day duty."""
+    user = _user()
+    store = DynamoPersonalData(
+        config.registrations_table,
+        config.recommendations_table,
+        config.audit_table,
+        config.audit_retention_days,
+        staff_key(),
+    )
+    answer = DataRequests(store).handle(user, request)
+    metrics.add_metric(name=f"DataRequest_{request.type}", unit=MetricUnit.Count, value=1)
+    logger.info("data request carried out", extra={"request_id": answer.request_id, "type": request.type})
+    return answer
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -124,11 +124,12 @@ class DynamoRegistrations:
             **{name: {"S": value} for name, value in index.items()},
         }
 
-    def _ledger_put(self, event: ConsentEvent, expires_at: int | None) -> dict[str, Any]:
+    def ledger_put(self, event: ConsentEvent, expires_at: int | None) -> dict[str, Any]:
+        """A consent ledger entry, as a ``Put`` of a transaction (withdrawals never expire)."""
         item = {
             "pk": {"S": f"CONSENT#{event.subject}"},
             # A fixed-width UTC time, to the microsecond, so the entries sort in time order.
-            "sk": {"S": f"{event.at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{event.reference}#{event.event}"},
+            "sk": {"S": f"{event.at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{event.reference or '-'}#{event.event}"},
             "doc": {"S": event.model_dump_json(exclude={"subject"}, exclude_none=True)},
         }
         if expires_at is not None:
@@ -173,7 +174,7 @@ class DynamoRegistrations:
                 }
             },
         ]
-        items.append(self._ledger_put(registered_consent(registration), registration.expires_at))
+        items.append(self.ledger_put(registered_consent(registration), registration.expires_at))
         if idempotency is not None:
             items.append(
                 {
@@ -299,7 +300,7 @@ class DynamoRegistrations:
                     "ExpressionAttributeValues": {":status": {"S": registration.status}},
                 }
             },
-            self._ledger_put(event, None),
+            self.ledger_put(event, None),
         ]
         try:
             self.transact(items)

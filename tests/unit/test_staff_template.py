@@ -19,6 +19,7 @@ STAFF_NEEDS = {
         "dynamodb:UpdateItem",  # … and gives the place back
     },
     "RegistrationsTable/index/*": {"dynamodb:Query"},  # the day's list, find by phone
+    "RecommendationsTable": {"dynamodb:GetItem", "dynamodb:DeleteItem"},  # data requests: access, erasure
     "AuditTable": {"dynamodb:PutItem"},  # write-only: staff cannot read or rewrite the trail
     "StaffKeySecret": {"secretsmanager:GetSecretValue"},
 }
@@ -57,6 +58,7 @@ def test_every_staff_route_sits_behind_the_cognito_authorizer() -> None:
         "/staff/registrations/export",
         "/staff/registrations/{reference}",
         "/staff/registrations/{reference}/status",
+        "/staff/data-requests",
     }
     for route in staff_routes:
         assert route.function == STAFF

@@ -15,6 +15,7 @@ history step, the audit entry, and for a cancellation the release of the trial c
 the place, as the person's own cancellation does.
 """
 
+import time
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,11 @@ def _registration(item: dict[str, Any]) -> Registration:
     return Registration.model_validate_json(item["doc"]["S"])
 
 
+def _live(registration: Registration) -> bool:
+    """Whether the registration is still within its retention (TTL deletes up to days late)."""
+    return registration.expires_at > time.time()
+
+
 class DynamoStaffStore:
     """:class:`clinic.staff.service.StaffStore` on the registrations table."""
 
@@ -50,14 +56,17 @@ class DynamoStaffStore:
         values: dict[str, Any] = {":pk": {"S": f"BRANCH#{branch}"}}
         if day:
             values[":day"] = {"S": f"{day.isoformat()}#"}
+        # Past its retention, a registration is never served, even before DynamoDB's TTL deletes it.
+        values[":now"] = {"N": str(int(time.time()))}
         request: dict[str, Any] = {
             "TableName": self.table,
             "IndexName": BY_BRANCH_DATE,
             "KeyConditionExpression": condition,
             "ExpressionAttributeValues": values,
+            "FilterExpression": "expires_at > :now",
         }
         if status:
-            request["FilterExpression"] = "#status = :status"
+            request["FilterExpression"] += " AND #status = :status"
             request["ExpressionAttributeNames"] = {"#status": "status"}
             values[":status"] = {"S": status}
         found: list[Registration] = []
@@ -75,8 +84,9 @@ class DynamoStaffStore:
                     return found, last
 
     def get(self, reference: str) -> Registration | None:
-        """One GetItem (strongly consistent)."""
-        return self.registrations.get(reference)
+        """One GetItem (strongly consistent); nothing past its retention."""
+        found = self.registrations.get(reference)
+        return found if found and _live(found) else None
 
     def by_phone(self, key: str) -> list[Registration]:
         """One Query on the phone index, then one GetItem per registration found (a person
@@ -101,7 +111,7 @@ class DynamoStaffStore:
                 ConsistentRead=True,
             )["Items"]
         registration = next((_registration(item) for item in items if item["sk"]["S"] == "REG"), None)
-        if registration is None:
+        if registration is None or not _live(registration):
             return None
         steps = [from_item(item) for item in items if item["sk"]["S"].startswith(HISTORY_PREFIX)]
         return registration, [HistoryEntry.model_validate(step) for step in steps]
