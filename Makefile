@@ -55,7 +55,7 @@ format: $(VENV)/.synced ## Format the code
 	$(VENV)/bin/ruff format .
 
 typecheck: $(VENV)/.synced ## mypy (strict, pydantic plugin)
-	$(VENV)/bin/mypy shared/clinic infra tests functions/faq/app.py functions/registration/app.py functions/recommendation/app.py functions/events/app.py functions/messages/app.py
+	$(VENV)/bin/mypy shared/clinic infra tests functions/faq/app.py functions/registration/app.py functions/recommendation/app.py functions/staff/app.py functions/events/app.py functions/messages/app.py
 
 cfn-lint: $(VENV)/.synced ## Lint template.yaml
 	$(VENV)/bin/cfn-lint template.yaml

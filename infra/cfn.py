@@ -134,6 +134,7 @@ class Route:
     function: str
     method: str
     path: str
+    authorizer: str | None = None  # the API's authorizer guarding this event (None: open)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -191,5 +192,8 @@ def routes() -> list[Route]:
         for event in res["Properties"].get("Events", {}).values():
             if event["Type"] == "Api":
                 props = event["Properties"]
-                found.append(Route(name, props["Method"].upper(), props["Path"]))
+                authorizer = props.get("Auth", {}).get("Authorizer")
+                found.append(
+                    Route(name, props["Method"].upper(), props["Path"], None if authorizer == "NONE" else authorizer)
+                )
     return sorted(found, key=lambda route: (route.path.count("{"), route.path))

@@ -7,6 +7,10 @@
   own worker processes (like Lambda containers: one event at a time each, several in
   parallel), invoked with an API Gateway REST proxy event of the same shape as sam local's.
 - Also served: ``/openapi.json`` (the merged spec) and the demo page and widgets of ``web/``.
+- Staff: the template's user pool on moto's cognito-idp (same server), the Cognito
+  authorizer's token check in front of every route that has it (401 ``UNAUTHORIZED``
+  otherwise, the claims in ``requestContext.authorizer.claims``), the console at
+  ``/staff/`` and, locally only, ``POST /_local/staff-token`` (see infra/local_cognito.py).
 
 Run with ``make run`` (``PORT``, default 3000; ``LOCAL_WORKERS`` per function, default 2).
 """
@@ -30,7 +34,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from infra import cfn, demo_page, local_pipeline
+from infra import cfn, demo_page, local_cognito, local_pipeline
 
 WEB_DIR = cfn.ROOT / "web"
 STAGE = "Prod"
@@ -135,6 +139,15 @@ def _warm(_: int) -> bool:
     return _handler is not None
 
 
+# --- staff user pool ----------------------------------------------------------------------
+
+STAFF_TOKEN_PATH = "/_local/staff-token"  # noqa: S105 - a path, not a password
+# The body of the template's UNAUTHORIZED gateway response, which API Gateway sends itself.
+UNAUTHORIZED = cfn.load_template()["Resources"]["ClinicApi"]["Properties"]["GatewayResponses"]["UNAUTHORIZED"][
+    "ResponseTemplates"
+]["application/json"].encode()
+
+
 # --- HTTP ---------------------------------------------------------------------------------
 
 
@@ -146,8 +159,10 @@ def build_event(
     body: bytes,
     client_ip: str,
     host: str,
+    claims: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event as ``sam local start-api`` builds it."""
+    """An API Gateway REST proxy event as ``sam local start-api`` builds it (with the
+    authorizer's ``claims`` where API Gateway puts them, when the route has an authorizer)."""
     split = urlsplit(raw_path)
     path = unquote(split.path)
     match = route.pattern.match(path)
@@ -159,7 +174,7 @@ def build_event(
         except UnicodeDecodeError:
             body_text, is_base64 = base64.b64encode(body).decode("ascii"), True
     now = datetime.now(UTC)
-    return {
+    event: dict[str, Any] = {
         "resource": route.path,
         "path": path,
         "httpMethod": method,
@@ -202,6 +217,9 @@ def build_event(
         "isBase64Encoded": is_base64 if body else False,
         "version": "1.0",
     }
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {"claims": claims}
+    return event
 
 
 class LocalApi(ThreadingHTTPServer):
@@ -216,6 +234,7 @@ class LocalApi(ThreadingHTTPServer):
         self.spec = spec
         self.pipeline: local_pipeline.Pipeline | None = None
         self.routes = cfn.routes()
+        self.staff: local_cognito.StaffPool | None = None
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A browser dropping a kept-alive connection is normal; report anything else."""
@@ -281,12 +300,25 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if path.startswith("/_local/") and self._local(path):
             return
         route = self.server.match(self.command, unquote(path))
+        if route is None and path == STAFF_TOKEN_PATH and self.command == "POST":
+            body = self._body()
+            if body is not None:
+                self._staff_token(body)
+            return
         if route is None:
             self._static(path)
             return
-        body = self._body()
+        body = self._body()  # read in any case, so the connection stays in step
         if body is None:
             return
+        claims = None
+        if route.authorizer:  # as API Gateway's Cognito authorizer: before the function, 401 without a token
+            claims = (
+                self.server.staff.authorizer.claims(self.headers.get("Authorization")) if self.server.staff else None
+            )
+            if claims is None:
+                self._send(401, {"Content-Type": "application/json"}, UNAUTHORIZED)
+                return
         headers: dict[str, list[str]] = {}
         for name, value in self.headers.items():
             headers.setdefault(name, []).append(value)
@@ -298,6 +330,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             body,
             self.client_address[0],
             self.headers.get("Host", ""),
+            claims,
         )
         try:
             response = self.server.pools[route.function].invoke(event)
@@ -315,6 +348,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
         raw = response.get("body") or ""
         payload = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode()
         self._send(int(response.get("statusCode", 200)), out_headers, payload)
+
+    def _staff_token(self, body: bytes) -> None:
+        """``POST /_local/staff-token {"username"}`` → an ID token of the local pool (local only)."""
+        try:
+            username = json.loads(body or b"{}").get("username")
+        except (ValueError, AttributeError):
+            username = None
+        issued = self.server.staff.token(username) if self.server.staff and isinstance(username, str) else None
+        if issued is None:
+            self._send(401, {"Content-Type": "application/json"}, UNAUTHORIZED)
+            return
+        token, expires_in = issued
+        answer = json.dumps({"token": token, "expires_in": expires_in}).encode()
+        self._send(200, {"Content-Type": "application/json", "Cache-Control": "no-store"}, answer)
 
     def _local(self, path: str) -> bool:
         """The pipeline's local-only routes (``infra.local_pipeline.local_route``); False for others."""
@@ -393,6 +440,7 @@ def main() -> None:
     prepare_tables(tables)
 
     api = LocalApi((host, port), {}, b"")
+    api.staff = local_cognito.StaffPool(endpoint, os.environ["AWS_REGION"])
     port = api.server_port
     origins = os.environ.get("ALLOWED_ORIGINS", f"http://127.0.0.1:{port},http://localhost:{port}")
     refs = {**cfn.local_refs(), "AllowedOrigins": origins, **local_pipeline.local_refs(f"http://{host}:{port}")}
@@ -428,6 +476,10 @@ def main() -> None:
         f"  routes    : {len(api.routes)} from template.yaml; spec at /openapi.json; demo page at /\n"
         f"  DynamoDB  : {endpoint} (moto server) tables {', '.join(tables.values())}\n"
         f"  CORS      : {origins}\n"
+        f"  staff     : console at http://{host}:{port}/staff/ - sign in as "
+        f"{' or '.join(local_cognito.DEMO_USERS)} (no password locally)\n"
+        f'              API: POST {STAFF_TOKEN_PATH} {{"username": "manager"}}, then Authorization: Bearer <token>\n'
+        f"              CLI: python -m infra.staff --endpoint {endpoint} today --branch causeway-bay\n"
         "  messages  : stream → events → bus → queue → messages on moto; GET /_local/messages?to=, "
         "POST /_local/clock\n"
         "Ctrl-C stops it.",

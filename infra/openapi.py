@@ -60,15 +60,17 @@ def merged_spec() -> dict[str, object]:
 
     os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Clinic")
     refs = cfn.local_refs()
+    modules = [load_with_environment(function) for function in cfn.functions(refs).values()]
     merge = OpenAPIMerge(
         title="Clinic API",
         version="1.0.0",
         description=DESCRIPTION,
-        tags=["FAQ", "Registration", "Recommendation"],
+        tags=["FAQ", "Registration", "Recommendation", "Staff"],
         on_conflict="error",
+        # A function that sits behind an authorizer declares its scheme (the staff function).
+        security_schemes={key: value for m in modules for key, value in getattr(m, "SECURITY_SCHEMES", {}).items()},
     )
-    for function in cfn.functions(refs).values():
-        module = load_with_environment(function)
+    for module in modules:
         if hasattr(module, "app"):
             merge.add_schema(module.app.get_openapi_schema())
     spec: dict[str, object] = json.loads(merge.get_openapi_json_schema())

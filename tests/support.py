@@ -52,8 +52,10 @@ def call(
     raw_body: bytes | None = None,
     query: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
+    claims: dict[str, str] | None = None,
 ) -> Answer:
-    """Send one request through the function's ``lambda_handler``, as API Gateway would."""
+    """Send one request through the function's ``lambda_handler``, as API Gateway would
+    (``claims``: what its Cognito authorizer vouched for, on a staff route)."""
     route = next((r for r in cfn.routes() if r.pattern.match(path)), None)
     assert route is not None, f"no route in template.yaml for {path}"
     all_headers = {"Host": "api.test", **(headers or {})}
@@ -70,13 +72,15 @@ def call(
         payload,
         "198.51.100.7",
         "api.test",
+        claims,
     )
     response = module.lambda_handler(event, LocalContext(route.function))
     headers_out = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
     for name, values in (response.get("multiValueHeaders") or {}).items():
         headers_out[name.lower()] = ", ".join(values)
     text = response.get("body") or ""
-    return Answer(response["statusCode"], headers_out, json.loads(text) if text else None)
+    is_json = headers_out.get("content-type", "application/json").startswith("application/json")
+    return Answer(response["statusCode"], headers_out, (json.loads(text) if is_json else text) if text else None)
 
 
 class LocalApi:

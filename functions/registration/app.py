@@ -37,7 +37,9 @@ from clinic.registration_store import DynamoRegistrations
 from clinic.settings import require
 from clinic.token_secret import manage_token_secret
 
-config = require("CONTENT_TABLE", "REGISTRATIONS_TABLE", "RECOMMENDATIONS_TABLE", "MANAGE_TOKEN_SECRET")
+config = require(
+    "CONTENT_TABLE", "REGISTRATIONS_TABLE", "RECOMMENDATIONS_TABLE", "MANAGE_TOKEN_SECRET", "STAFF_KEY_SECRET"
+)
 logger = Logger()
 metrics = Metrics()
 app = create_app()

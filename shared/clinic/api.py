@@ -23,7 +23,7 @@ from clinic.knowledge import Lang
 from clinic.request import Request, read_request
 from clinic.settings import settings
 
-CORS_HEADERS = ["Content-Type", "X-Manage-Token", "Accept-Language", "Idempotency-Key"]
+CORS_HEADERS = ["Content-Type", "X-Manage-Token", "Accept-Language", "Idempotency-Key", "Authorization"]
 
 logger = Logger(child=True)
 
@@ -231,9 +231,11 @@ def create_app() -> ClinicResolver:
 
 _ERROR_DESCRIPTIONS = {
     400: "Malformed JSON or a content type other than application/json",
+    401: "No valid staff ID token (answered by API Gateway's Cognito authorizer)",
+    403: "The staff account's groups do not allow this (another branch)",
     404: "Unknown id (or, for registrations, a wrong manage token)",
     405: "A method this path does not serve",
-    409: "Conflicts with what is stored (ALREADY_REGISTERED, DATE_FULL)",
+    409: "Conflicts with what is stored (ALREADY_REGISTERED, DATE_FULL; staff: INVALID_TRANSITION, STALE_STATUS)",
     413: "Body over 16 KiB",
     422: "Validation failed: one entry per field in error.fields",
     429: "Rate limited (API Gateway)",

@@ -13,14 +13,18 @@ One table, four kinds of item:
   ledger (what they agreed to and withdrew); the latest entry is their current choice.
   Withdrawals never expire, so that no promotion ever reaches someone who opted out.
 
+Registration items also carry the staff indexes' keys, and each registration's history
+steps sit beside it (``sk=HIST#…``; see :mod:`clinic.staff.store`).
+
 A new registration is one ``TransactWriteItems`` (one round trip): put the registration,
 put the claim if absent, add one to the branch-day if below capacity and, for a keyed
 submission, put the key if absent or expired. A keyed retry fails the key's condition and
 gets the stored key back in the same round trip (``ReturnValuesOnConditionCheckFailure``);
 any other duplicate fails the claim's condition and learns nothing else. The same
-transaction writes the consent ledger's entry. A cancellation
-reads the registration (to check the token) and then releases the claim and the capacity
-in one transaction.
+transaction writes the consent ledger's entry. A cancellation reads the registration (to
+check the token) and then, in one transaction, marks it cancelled if its status is still
+the one read, records the step ``by: "customer"`` and releases the claim and the capacity
+(:func:`release_items`, shared with staff cancellation).
 """
 
 import random
@@ -33,9 +37,12 @@ from clinic.dynamo import error_code, storage_faults
 from clinic.errors import Conflict, StorageUnavailable
 from clinic.registration.record import ConsentEvent, IdempotencyRecord, Registration, registered_consent
 from clinic.registration.service import KeyAlreadyUsed, ReferenceTaken
+from clinic.staff.history import CUSTOMER, history_put
+from clinic.staff.keys import index_attributes, staff_key
 
 _TRANSACTION_ATTEMPTS = 3
 _REGISTRATION, _CLAIM, _CAPACITY, _LEDGER, _KEY = range(5)
+_CANCELLABLE = frozenset({"pending_confirmation", "confirmed"})  # the person may cancel these
 
 
 def _reg_key(reference: str) -> dict[str, Any]:
@@ -44,6 +51,31 @@ def _reg_key(reference: str) -> dict[str, Any]:
 
 def _cap_key(branch: str, day: date) -> dict[str, Any]:
     return {"pk": {"S": f"CAP#{branch}"}, "sk": {"S": day.isoformat()}}
+
+
+def release_items(table: str, registration: Registration) -> list[dict[str, Any]]:
+    """A cancellation's release, for a transaction: delete this registration's trial claim
+    and give its branch-day one unit back (each exactly once: both are conditional)."""
+    return [
+        {
+            "Delete": {
+                "TableName": table,
+                "Key": {"pk": {"S": registration.claim_key}, "sk": {"S": "TRIAL"}},
+                "ConditionExpression": "#reference = :reference",
+                "ExpressionAttributeNames": {"#reference": "reference"},
+                "ExpressionAttributeValues": {":reference": {"S": registration.reference}},
+            }
+        },
+        {
+            "Update": {
+                "TableName": table,
+                "Key": _cap_key(registration.branch, registration.preferred_date),
+                "UpdateExpression": "SET taken = taken - :one",
+                "ConditionExpression": "taken > :zero",
+                "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
+            }
+        },
+    ]
 
 
 def _cancellation_codes(error: Exception) -> list[str]:
@@ -56,7 +88,7 @@ class DynamoRegistrations:
     def __init__(self, table: str) -> None:
         self.table = table
 
-    def _transact(self, items: list[dict[str, Any]]) -> None:
+    def transact(self, items: list[dict[str, Any]]) -> None:
         """Run a transaction, retrying the conflicts DynamoDB reports under contention."""
         from botocore.exceptions import ClientError
 
@@ -73,24 +105,31 @@ class DynamoRegistrations:
                     raise
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 - jitter only
 
-    def _registration_item(self, registration: Registration) -> dict[str, Any]:
+    def item(self, registration: Registration) -> dict[str, Any]:
+        """The registration's item, with the keys of the staff indexes (by branch and date,
+        by the phone's keyed hash)."""
+        index = index_attributes(
+            registration.branch,
+            registration.preferred_date.isoformat(),
+            registration.created_at.isoformat(),
+            registration.reference,
+            registration.phone,
+            staff_key(),
+        )
         return {
             **_reg_key(registration.reference),
             "status": {"S": registration.status},
             "doc": {"S": registration.model_dump_json(exclude_none=True)},
             "expires_at": {"N": str(registration.expires_at)},
-            # The ByBranchDate index (a day's registrations: staff lists, day-before reminders).
-            "gsi1pk": {"S": f"BRANCH#{registration.branch}"},
-            "gsi1sk": {
-                "S": f"{registration.preferred_date}#{registration.created_at.isoformat()}#{registration.reference}"
-            },
+            **{name: {"S": value} for name, value in index.items()},
         }
 
-    def _ledger_put(self, event: ConsentEvent, expires_at: int | None) -> dict[str, Any]:
+    def ledger_put(self, event: ConsentEvent, expires_at: int | None) -> dict[str, Any]:
+        """A consent ledger entry, as a ``Put`` of a transaction (withdrawals never expire)."""
         item = {
             "pk": {"S": f"CONSENT#{event.subject}"},
             # A fixed-width UTC time, to the microsecond, so the entries sort in time order.
-            "sk": {"S": f"{event.at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{event.reference}#{event.event}"},
+            "sk": {"S": f"{event.at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{event.reference or '-'}#{event.event}"},
             "doc": {"S": event.model_dump_json(exclude={"subject"}, exclude_none=True)},
         }
         if expires_at is not None:
@@ -104,7 +143,7 @@ class DynamoRegistrations:
             {
                 "Put": {
                     "TableName": self.table,
-                    "Item": self._registration_item(registration),
+                    "Item": self.item(registration),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
@@ -135,7 +174,7 @@ class DynamoRegistrations:
                 }
             },
         ]
-        items.append(self._ledger_put(registered_consent(registration), registration.expires_at))
+        items.append(self.ledger_put(registered_consent(registration), registration.expires_at))
         if idempotency is not None:
             items.append(
                 {
@@ -166,7 +205,7 @@ class DynamoRegistrations:
         from botocore.exceptions import ClientError
 
         try:
-            self._transact(self._create_items(registration, capacity, idempotency))
+            self.transact(self._create_items(registration, capacity, idempotency))
         except ClientError as error:
             if error_code(error) != "TransactionCanceledException":
                 raise
@@ -196,7 +235,9 @@ class DynamoRegistrations:
         return Registration.model_validate_json(item["doc"]["S"]) if item else None
 
     def cancel(self, registration: Registration, at: datetime) -> Registration:
-        """One transaction: mark cancelled, delete this registration's claim, give back one unit."""
+        """The person's own cancellation (from ``pending_confirmation`` or ``confirmed``), one
+        transaction: mark cancelled only if still in the status read, record the step
+        ``by: "customer"``, delete this registration's claim, give back one unit."""
         from botocore.exceptions import ClientError
 
         cancelled = registration.cancelled(at)
@@ -204,40 +245,42 @@ class DynamoRegistrations:
             {
                 "Put": {
                     "TableName": self.table,
-                    "Item": self._registration_item(cancelled),
-                    "ConditionExpression": "#status = :pending",
+                    "Item": self.item(cancelled),
+                    "ConditionExpression": "#status = :read AND #status IN (:pending, :confirmed)",
                     "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": {":pending": {"S": "pending_confirmation"}},
+                    "ExpressionAttributeValues": {
+                        ":read": {"S": registration.status},
+                        ":pending": {"S": "pending_confirmation"},
+                        ":confirmed": {"S": "confirmed"},
+                    },
                 }
             },
-            {
-                "Delete": {
-                    "TableName": self.table,
-                    "Key": {"pk": {"S": registration.claim_key}, "sk": {"S": "TRIAL"}},
-                    "ConditionExpression": "#reference = :reference",
-                    "ExpressionAttributeNames": {"#reference": "reference"},
-                    "ExpressionAttributeValues": {":reference": {"S": registration.reference}},
-                }
-            },
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": _cap_key(registration.branch, registration.preferred_date),
-                    "UpdateExpression": "SET taken = taken - :one",
-                    "ConditionExpression": "taken > :zero",
-                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
-                }
-            },
+            history_put(
+                self.table,
+                registration.reference,
+                at,
+                CUSTOMER,
+                registration.status,
+                "cancelled",
+                None,
+                registration.expires_at,
+            ),
+            *release_items(self.table, registration),
         ]
         try:
-            self._transact(items)
+            self.transact(items)
         except ClientError as error:
             if error_code(error) != "TransactionCanceledException":
                 raise
-            # Cancelled meanwhile by another request: the outcome asked for holds.
+            # Cancelled meanwhile by another request: the outcome asked for holds. Confirmed
+            # meanwhile by staff: cancel what is there now. Attended or later: too late.
             current = self.get(registration.reference)
             if current and current.status == "cancelled":
                 return current
+            if current and current.status != registration.status and current.status in _CANCELLABLE:
+                return self.cancel(current, at)
+            if current and current.status not in _CANCELLABLE:
+                raise Conflict("INVALID_TRANSITION", current=current.status, target="cancelled") from None
             raise StorageUnavailable() from error
         return cancelled
 
@@ -251,16 +294,16 @@ class DynamoRegistrations:
             {
                 "Put": {
                     "TableName": self.table,
-                    "Item": self._registration_item(registration),
+                    "Item": self.item(registration),
                     "ConditionExpression": "#status = :status",
                     "ExpressionAttributeNames": {"#status": "status"},
                     "ExpressionAttributeValues": {":status": {"S": registration.status}},
                 }
             },
-            self._ledger_put(event, None),
+            self.ledger_put(event, None),
         ]
         try:
-            self._transact(items)
+            self.transact(items)
         except ClientError as error:
             raise StorageUnavailable() from error
 

@@ -28,6 +28,10 @@ class Settings(BaseModel):
     # Seconds to wait for a DynamoDB answer per attempt (see clinic.aws); the local stack
     # raises it, since its single-threaded moto server can take longer under load.
     dynamodb_read_timeout: float = Field(2, gt=0, alias="DYNAMODB_READ_TIMEOUT")
+    # Staff (issue 12): the audit trail and the secret that keys the phone index and signs cursors.
+    audit_table: str = Field("", alias="AUDIT_TABLE")
+    audit_retention_days: int = Field(730, ge=1, alias="AUDIT_RETENTION_DAYS")
+    staff_key_secret: str = Field("", alias="STAFF_KEY_SECRET")
     # Events and messages (issue 14).
     event_bus_name: str = Field("", alias="EVENT_BUS_NAME")
     messages_table: str = Field("", alias="MESSAGES_TABLE")

@@ -9,7 +9,6 @@ import pytest
 
 from clinic.events import DETAIL_TYPES, SOURCE, RegistrationEvent, registration_event
 from clinic.registration import ConsentRecord, Registration
-from clinic.registration_store import DynamoRegistrations
 from infra.event_schemas import SCHEMA_DIR, generated
 
 AT = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
@@ -46,11 +45,17 @@ def a_registration(**changes: Any) -> Registration:
 
 
 def image(registration: Registration, **extra: Any) -> dict[str, Any]:
-    """The registration's item as the stream's images hold it (deserialised)."""
-    from boto3.dynamodb.types import TypeDeserializer
-
-    item = DynamoRegistrations("t")._registration_item(registration)
-    return {key: TypeDeserializer().deserialize(value) for key, value in item.items()} | extra
+    """The registration's item as the stream's images hold it (deserialised), with the
+    attributes the store writes (see clinic.registration_store)."""
+    return {
+        "pk": f"REG#{registration.reference}",
+        "sk": "REG",
+        "status": registration.status,
+        "doc": registration.model_dump_json(exclude_none=True),
+        "expires_at": registration.expires_at,
+        "gsi1pk": f"BRANCH#{registration.branch}",
+        "gsi1sk": f"{registration.preferred_date}#{registration.created_at.isoformat()}#{registration.reference}",
+    } | extra
 
 
 def change(event_name: str, old: dict[str, Any] | None, new: dict[str, Any] | None, **kw: Any) -> RegistrationEvent:

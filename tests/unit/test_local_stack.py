@@ -27,6 +27,9 @@ def test_every_contract_route_comes_from_the_template() -> None:
         "/registrations/{reference}", "/registrations/{reference}/cancel",
         "/registrations/{reference}/marketing-opt-out", "/recommendations",
         "/recommendations/{id}", "/treatments", "/treatments/{id}",
+        "/staff/registrations", "/staff/registrations/export", "/staff/registrations/{reference}",
+        "/staff/registrations/{reference}/status",
+        "/staff/data-requests",
     }  # fmt: skip
     assert route_for("/registrations/PM-AAAA-BBBB/cancel").function == "RegistrationFunction"
     assert route_for("/faqs").function == "FaqFunction"

@@ -13,13 +13,14 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from clinic.ids import random_code
 from clinic.registration.calendar import HONG_KONG
 from clinic.registration.form import Period
 
-Status = Literal["pending_confirmation", "cancelled"]
+# The staff state machine (clinic/staff/transitions.py) moves registrations through these.
+Status = Literal["pending_confirmation", "confirmed", "attended", "converted", "no_show", "cancelled"]
 REFERENCE_PATTERN = re.compile(r"^PM-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 
 
@@ -92,10 +93,10 @@ class ConsentEvent(BaseModel):
     event: Literal["registered", "marketing_withdrawn"]
     terms_accepted: bool | None = None
     marketing_consent: bool
-    version: str
+    version: str | None = Field(None, description="The consent texts' version, when a form was involved")
     channel: str
-    lang: str
-    reference: str
+    lang: str | None = None
+    reference: str | None = Field(None, description="The registration concerned, if any")
 
 
 def consent_subject(phone: str) -> str:
