@@ -3,8 +3,9 @@
 Two entry points in one function, as the two triggers deliver them:
 
 - an SQS batch of registration events (the bus's rule → queue): RegistrationCreated sends
-  the confirmation, RegistrationCancelled the notice; each record fails alone (partial
-  batch response), is retried by SQS and ends in the dead-letter queue;
+  the confirmation, RegistrationCancelled the notice, RegistrationErased deletes the record
+  of what was sent; each record fails alone (partial batch response), is retried by SQS and
+  ends in the dead-letter queue;
 - the daily schedule (EventBridge Scheduler, ``{"action": "send_reminders",
   "scheduled_time": …}``): reminders for the next day's registrations still expected; a
   failure fails the run, which the scheduler retries (what was sent is not sent again).
@@ -72,11 +73,17 @@ def _send(reference: str, kind: Kind, day: date | None = None) -> Delivery | Non
 
 
 def record_handler(record: SQSRecord) -> None:
-    """One registration event from the queue."""
+    """One registration event from the queue: a message to send, or (after an erasure) the
+    record of the messages sent to forget."""
     event = EventBridgeEvent(record.json_body)
+    reference = event.detail["reference"]
+    if event.detail_type == "RegistrationErased":
+        forgotten = DynamoOutbox(config.messages_table).forget(reference)
+        logger.info("messages forgotten", extra={"reference": reference, "records": forgotten})
+        return
     kind = KIND_OF_EVENT.get(event.detail_type)
     if kind is not None:
-        _send(event.detail["reference"], kind)
+        _send(reference, kind)
 
 
 def send_reminders(scheduled_time: str) -> dict[str, Any]:

@@ -123,6 +123,20 @@ class DynamoOutbox:
             for item in items
         ]
 
+    def forget(self, reference: str) -> int:
+        """Delete the records of a registration whose personal data was erased (the masked
+        recipient is still about the person): one Query, one DeleteItem per record."""
+        with storage_faults():
+            keys = dynamodb().query(
+                TableName=self.table,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": f"MSG#{reference}"}},
+                ProjectionExpression="pk, sk",
+            )["Items"]
+            for key in keys:
+                dynamodb().delete_item(TableName=self.table, Key=key)
+        return len(keys)
+
 
 class DynamoRecipients:
     """The registrations the messages function reads, on the registrations table."""

@@ -115,7 +115,7 @@ def test_a_status_change_reaches_the_bus_but_asks_for_no_message(stack: Stack) -
         stack.pipeline.step()
     (records,) = [c.args[0]["Records"] for c in events.call_args_list]
     assert [r["eventName"] for r in records] == ["MODIFY"]
-    assert queue_bodies("MessagesQueue") == []  # the rule takes created and cancelled only
+    assert queue_bodies("MessagesQueue") == []  # the rule takes created, cancelled and erased only
     assert len(stack.sent()) == 2
 
 
@@ -293,3 +293,23 @@ def test_the_record_of_messages_sent_is_masked_and_holds_no_text(stack: Stack) -
     stored = json.dumps(dynamodb().scan(TableName="MessagesTable")["Items"])
     for secret in ("91234567", "tm.chan@example.com", created["manage_token"], "clinic-manage"):
         assert secret not in stored
+
+
+def test_an_erasure_removes_the_record_of_messages_sent(stack: Stack) -> None:
+    from clinic.messaging_store import DynamoOutbox
+
+    created = stack.register()
+    kept = stack.register(phone="+85291234598", email=None)
+    stack.pipeline.step()
+    assert len(DynamoOutbox("MessagesTable").history(created["reference"])) == 2
+    # What the PDPO erasure does to the registration item (clinic.privacy_store).
+    dynamodb().delete_item(
+        TableName="RegistrationsTable", Key={"pk": {"S": f"REG#{created['reference']}"}, "sk": {"S": "REG"}}
+    )
+    stack.pipeline.step()
+    assert DynamoOutbox("MessagesTable").history(created["reference"]) == []
+    assert len(DynamoOutbox("MessagesTable").history(kept["reference"])) == 1
+    assert [m["reference"] for m in stack.sent()] == [kept["reference"]]  # the local view forgets too
+    from moto.sns.models import sns_backends
+
+    assert len(sns_backends[local_pipeline.ACCOUNT][REGION].sms_messages) == 2  # nothing sent on the erasure
