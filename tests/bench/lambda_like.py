@@ -92,10 +92,12 @@ def remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def lambda_copy(source: Path, target: Path) -> Path:
-    """A read-only copy of ``source`` with every date set to 1980, as Lambda unpacks a zip."""
+def lambda_copy(source: Path | list[Path], target: Path) -> Path:
+    """A read-only copy of ``source`` with every date set to 1980, as Lambda unpacks a zip
+    (several layers are unpacked into one ``/opt``, in order)."""
     remove(target)
-    shutil.copytree(source, target, symlinks=True)
+    for folder in source if isinstance(source, list) else [source]:
+        shutil.copytree(folder, target, symlinks=True, dirs_exist_ok=True)
     for item in [*sorted(target.rglob("*"), reverse=True), target]:
         os.utime(item, (ZIP_EPOCH, ZIP_EPOCH), follow_symlinks=False)
         if not item.is_symlink():
