@@ -12,7 +12,7 @@ PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: build-ClinicLayer help run test lint format typecheck cfn-lint sam-validate sam-build openapi openapi-check \
+.PHONY: build-ClinicLayer build-SearchLayer help run test lint format typecheck cfn-lint sam-validate sam-build openapi openapi-check \
         pytest unit integration browser bench seed chromium bootstrap holidays eval content-review checkov fuzz
 
 help: ## List the targets
@@ -102,8 +102,8 @@ eval: $(VENV)/.synced ## Golden set: profile agreement, FAQ top-1/top-3/MRR, saf
 content-review: $(VENV)/.synced ## Regenerate docs/content-review.md (claims not in the article)
 	PYTHONPATH=shared $(PY) -m infra.content_review
 
-# --- The Lambda layer: `sam build` runs build-ClinicLayer (BuildMethod: makefile) in a copy of
-# shared/. Wheels for the layer's architecture (LAYER_ARCH: arm64 as deployed; `make bench` also
+# --- The Lambda layers: `sam build` runs build-ClinicLayer (BuildMethod: makefile) in a copy of
+# shared/, build-SearchLayer in a copy of layers/search/ (the FAQ function's own). Wheels for the layer's architecture (LAYER_ARCH: arm64 as deployed; `make bench` also
 # builds one for this machine), shared/clinic, and the bytecode of every module the functions can
 # import, compiled ahead as hash-based .pyc files (see infra/layer_bytecode.py).
 ROOT := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
@@ -112,19 +112,31 @@ LAYER_PLATFORMS := $(foreach tag,manylinux2014 manylinux_2_17 manylinux_2_28 man
 # Pure-Python requirements published as source archives only: built into wheels first.
 LAYER_SDIST_ONLY := zhconv
 # Installed but never imported: dnspython serves email-validator's deliverability (DNS) check,
-# which registration turns off.
-LAYER_UNUSED := dns dnspython-*.dist-info
+# which registration turns off; Swagger UI's bundle serves Powertools' enable_swagger, not used;
+# pydantic.v1 is imported only for v1-style types (``__get_validators__``), which no package here defines.
+LAYER_UNUSED := dns dnspython-*.dist-info aws_lambda_powertools/event_handler/openapi/swagger_ui/*.min.* pydantic/v1
 
-build-ClinicLayer:
+# Wheels of ./requirements.txt for the layer's architecture into $(ARTIFACTS_DIR)/python.
+define install-layer-wheels
 	test -n "$(ARTIFACTS_DIR)"
 	rm -rf "$(ARTIFACTS_DIR)/python" .sdist-wheels
-	$(PYTHON313) -m pip wheel -q --no-deps --wheel-dir .sdist-wheels \
-	  $$(for name in $(LAYER_SDIST_ONLY); do grep -E "^$$name==" requirements.txt; done)
+	sdists="$$(for name in $(LAYER_SDIST_ONLY); do grep -E "^$$name==" requirements.txt; done)"; \
+	  test -z "$$sdists" || $(PYTHON313) -m pip wheel -q --no-deps --wheel-dir .sdist-wheels $$sdists
 	$(PYTHON313) -m pip install -q --no-compile --target "$(ARTIFACTS_DIR)/python" \
 	  --implementation cp --python-version 3.13 --only-binary=:all: $(LAYER_PLATFORMS) \
 	  --find-links .sdist-wheels -r requirements.txt
 	cd "$(ARTIFACTS_DIR)/python" && rm -rf bin $(LAYER_UNUSED) && find . -name '*.pyi' -delete
 	rm -rf .sdist-wheels
+endef
+
+build-ClinicLayer:
+	$(install-layer-wheels)
 	cp -R clinic "$(ARTIFACTS_DIR)/python/"
 	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -prune -exec rm -rf {} +
 	$(PYTHON313) "$(ROOT)/infra/layer_bytecode.py" "$(ARTIFACTS_DIR)/python" $(wildcard $(ROOT)/functions/*/)
+
+# The FAQ function's search layer: every module of it is the FAQ search's, so all are compiled.
+build-SearchLayer:
+	$(install-layer-wheels)
+	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -prune -exec rm -rf {} +
+	$(PYTHON313) -m compileall -q --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/python"

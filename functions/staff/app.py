@@ -54,11 +54,16 @@ app.configure_openapi(title="Clinic staff API", security_schemes=SECURITY_SCHEME
 
 
 def _service() -> StaffService:
+    kb = knowledge()
     return StaffService(
-        DynamoStaffStore(config.registrations_table),
+        DynamoStaffStore(config.registrations_table, config.recommendations_table),
         DynamoAudit(config.audit_table, config.audit_retention_days),
         staff_key(),
-        frozenset(branch.id for branch in knowledge().branches),
+        frozenset(branch.id for branch in kb.branches),
+        rules_out={
+            precaution: [t.id for t in kb.treatments if precaution in t.contraindications]
+            for precaution in {p for t in kb.treatments for p in t.contraindications}
+        },
     )
 
 

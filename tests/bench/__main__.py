@@ -69,7 +69,7 @@ def measure() -> dict[str, Any]:
     functions = cfn.functions(cfn.local_refs())
     sizes = {name: zipped_size(shipped / name) for name in [*layers, *functions]}
     runtime = runtime_copy()
-    layer_dir = lambda_copy(runnable / layers[0], WORK / "run" / layers[0]) / "python"
+    layer_dir = lambda_copy([runnable / name for name in layers], WORK / "run" / "opt") / "python"
 
     dynamo = Dynamo()
     dynamo.prepare()

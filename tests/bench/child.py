@@ -67,8 +67,9 @@ class Meter:
             try:
                 return send(client, operation, params)
             finally:
-                self.calls += 1
-                self.seconds += time.perf_counter() - began
+                if client.meta.service_model.service_name == "dynamodb":  # a secret's first fetch is not one
+                    self.calls += 1
+                    self.seconds += time.perf_counter() - began
 
         BaseClient._make_api_call = metered  # type: ignore[attr-defined]
 

@@ -45,7 +45,9 @@ def deployed_arch() -> str:
 
 def sam_build(arch: str) -> Path:
     """``sam build`` into a directory of its own, the layer's wheels for ``arch``."""
-    build_dir = WORK / f"build-{arch}"
+    # A folder of its own per architecture: SAM keeps its build.toml beside the build folder,
+    # and a shared one made the second build reuse the first's layer (the wrong wheels).
+    build_dir = WORK / arch / "build"
     python_dir = Path(os.path.realpath(sys.executable)).parent  # SAM's makefile build runs python3.13
     env = {**os.environ, "LAYER_ARCH": arch, "SAM_CLI_TELEMETRY": "0", "PATH": f"{python_dir}:{os.environ['PATH']}"}
     print(f"sam build ({arch}) …", flush=True)
@@ -92,10 +94,12 @@ def remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def lambda_copy(source: Path, target: Path) -> Path:
-    """A read-only copy of ``source`` with every date set to 1980, as Lambda unpacks a zip."""
+def lambda_copy(source: Path | list[Path], target: Path) -> Path:
+    """A read-only copy of ``source`` with every date set to 1980, as Lambda unpacks a zip
+    (several layers are unpacked into one ``/opt``, in order)."""
     remove(target)
-    shutil.copytree(source, target, symlinks=True)
+    for folder in source if isinstance(source, list) else [source]:
+        shutil.copytree(folder, target, symlinks=True, dirs_exist_ok=True)
     for item in [*sorted(target.rglob("*"), reverse=True), target]:
         os.utime(item, (ZIP_EPOCH, ZIP_EPOCH), follow_symlinks=False)
         if not item.is_symlink():
@@ -160,7 +164,7 @@ class Dynamo:
         self.recorded: list[tuple[str, dict[str, Any]]] | None = None
 
         def recording(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-            if self.recorded is not None:
+            if self.recorded is not None and environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
                 length = int(environ.get("CONTENT_LENGTH") or 0)
                 body = environ["wsgi.input"].read(length)
                 environ["wsgi.input"] = io.BytesIO(body)

@@ -18,6 +18,7 @@ from infra import cfn
 from infra.local_stack import build_event
 
 ORIGIN = "https://www.example-clinic.hk"  # the template's default AllowedOrigins
+MANAGER_CLAIMS = {"cognito:username": "manager", "cognito:groups": "managers", "token_use": "id"}
 QUESTIONNAIRE = {"skin_type": "oily", "age_range": "25_34", "concerns": ["blackheads", "enlarged_pores"]}
 
 
@@ -29,6 +30,7 @@ class Request:
     target: str  # path and query
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, str] | None = None  # what API Gateway's Cognito authorizer vouched for
 
     def event(self) -> dict[str, Any]:
         """The API Gateway REST proxy event for this request."""
@@ -41,7 +43,14 @@ class Request:
             payload = json.dumps(self.body).encode()
             headers["Content-Type"] = "application/json"
         return build_event(
-            route, self.method, self.target, {k: [v] for k, v in headers.items()}, payload, "198.51.100.7", "api.bench"
+            route,
+            self.method,
+            self.target,
+            {k: [v] for k, v in headers.items()},
+            payload,
+            "198.51.100.7",
+            "api.bench",
+            self.claims,
         )
 
 
@@ -107,6 +116,20 @@ def catalogue(form: Form | None) -> list[Sample]:
         Sample("GET /treatments", lambda _: Request("GET", "/treatments?lang=en"), calls=0),
         Sample("GET /treatments/{id}", lambda _: Request("GET", "/treatments/acne-treatment"), calls=0),
     ]
+    day = (date.today() + timedelta(days=7)).isoformat()  # any day: the list is read, not booked
+    samples += [
+        Sample(
+            "GET /staff/registrations (a branch's day)",
+            lambda _: Request("GET", f"/staff/registrations?branch=causeway-bay&date={day}", claims=MANAGER_CLAIMS),
+            cold=True,
+        ),
+        Sample(
+            "GET /staff/registrations/export",
+            lambda _: Request(
+                "GET", f"/staff/registrations/export?branch=causeway-bay&date={day}", claims=MANAGER_CLAIMS
+            ),
+        ),
+    ]
     if form is not None:
         replay = form.new(10**6)  # its slot and phone are used by nothing else
         samples += [
@@ -114,7 +137,7 @@ def catalogue(form: Form | None) -> list[Sample]:
             Sample(
                 "POST /registrations (replay)",
                 lambda _: replay,
-                expect=(200,),
+                expect=(201,),
                 calls=1,
                 count_first=lambda _: replay,
             ),

@@ -155,6 +155,40 @@ def test_a_manager_picks_a_branch_in_chinese(tablet: Page, local_stack: LocalApi
     page.screenshot(path=str(SCREENSHOTS / "staff-console-zh-HK.png"), full_page=True)
 
 
+def test_the_history_shows_the_linked_health_precautions(tablet: Page, local_stack: LocalApi) -> None:
+    page = tablet
+    day = open_dates(local_stack, "causeway-bay")[27]
+    questionnaire = {
+        "skin_type": "oily",
+        "concerns": ["enlarged_pores"],
+        "pore_shape": "round",
+        "age_range": "25_34",
+        "precautions": ["sunburn"],
+    }
+    rec = local_stack.request("POST", "/recommendations", questionnaire).body["recommendation_id"]
+    answer = local_stack.request(
+        "POST",
+        "/registrations",
+        {
+            "name": "Ho Wing Sze",
+            "phone": new_phone(),
+            "treatment": "acne-treatment",
+            "branch": "causeway-bay",
+            "preferred_date": day,
+            "agree_terms": True,
+            "recommendation_id": rec,
+        },
+    )
+    reference = answer.body["reference"]
+    sign_in(page, local_stack, "staff-causeway-bay")
+    page.get_by_label("Date").fill(day)
+    row(page, reference).get_by_role("button", name="History").click()
+    notes = row(page, reference).locator(".health-notes")
+    expect(notes).to_contain_text("Health notes from the questionnaire")
+    expect(notes).to_contain_text("Sunburn")
+    expect(notes).to_contain_text("AHA Chemical Peel")
+
+
 def test_a_conflict_reloads_the_row_and_says_so(browser: Browser, tablet: Page, local_stack: LocalApi) -> None:
     day = open_dates(local_stack, "causeway-bay")[27]
     [reference] = book(local_stack, "causeway-bay", day, ["Yip Chi Keung"])

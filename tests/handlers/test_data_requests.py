@@ -170,3 +170,22 @@ def test_no_personal_data_reaches_the_logs(
     assert "data request carried out" in logs
     for personal in ("Chan Tai Man", E164, "9456", "tm.chan", "other@example.com"):
         assert personal not in logs
+
+
+def test_staff_see_the_linked_health_precautions_to_advise_safely(functions: dict[str, ModuleType]) -> None:
+    person = a_person(functions)
+    path = f"/staff/registrations/{person['reference']}"
+    detail = call(functions["Staff"], "GET", path, claims=CAUSEWAY).body
+    [note] = detail["health_notes"]
+    assert note["precaution"] == "pregnant_or_breastfeeding"
+    assert "aha-peel" in note["rules_out"]
+    assert "fruit-vegetable-infusion" not in note["rules_out"]
+    listed = listing(functions["Staff"], CAUSEWAY, date=open_day()).body["items"]
+    assert all("health_notes" not in item for item in listed)  # only on the one registration's page
+    without = call(
+        functions["Staff"],
+        "GET",
+        f"/staff/registrations/{a_person(functions, phone='6345 6789', recommendation_id=None)['reference']}",
+        claims=MANAGER,
+    )
+    assert without.body["health_notes"] == []

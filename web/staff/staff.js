@@ -269,13 +269,37 @@ async function toggleHistory(item, box, button) {
         step.note ? el("q", {}, step.note) : null,
       ),
     );
-    box.replaceChildren(el("ol", {}, ...steps));
+    box.replaceChildren(el("ol", {}, ...steps), healthNotes(detail.health_notes || []));
     box.hidden = false;
     button.textContent = T.hideHistory;
     button.setAttribute("aria-expanded", "true");
   } catch (error) {
     handleError(error, box.previousElementSibling?.previousElementSibling || box);
   }
+}
+
+/** The linked questionnaire's precautions: what staff need to advise safely, nothing more. */
+function healthNotes(notes) {
+  if (!notes.length) return "";
+  return el(
+    "div",
+    { class: "health-notes" },
+    el("p", { class: "health-title" }, T.healthNotes),
+    el(
+      "ul",
+      {},
+      ...notes.map((note) =>
+        el(
+          "li",
+          {},
+          el("strong", {}, T.precautions[note.precaution] || note.precaution),
+          note.rules_out.length
+            ? ` — ${T.notSuitable} ${note.rules_out.map((id) => T.treatments[id] || id).join(", ")}`
+            : "",
+        ),
+      ),
+    ),
+  );
 }
 
 async function exportDay() {

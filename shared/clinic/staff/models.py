@@ -39,10 +39,22 @@ class HistoryEntry(BaseModel):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
 
+class HealthNote(BaseModel):
+    """A precaution the person gave in the linked questionnaire, and what it rules out."""
+
+    precaution: str
+    rules_out: list[str] = Field(description="Treatment ids not suitable while it applies")
+
+
 class StaffRegistrationDetail(StaffRegistration):
     """A registration with its history, oldest step first."""
 
     history: list[HistoryEntry]
+    health_notes: list[HealthNote] = Field(
+        default_factory=list,
+        description="Health data from the linked questionnaire (pregnancy, medication …), shown only here, to "
+        "advise safely before any procedure; kept no longer than the questionnaire and erased with the person",
+    )
 
 
 class RegistrationList(BaseModel):

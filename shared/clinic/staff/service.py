@@ -2,7 +2,7 @@
 cursors and the audit trail. The handler only parses and answers; the store only stores.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -13,7 +13,14 @@ from clinic.staff.audit import AuditEntry, AuditLog
 from clinic.staff.cursor import decode_cursor, encode_cursor
 from clinic.staff.export import render_csv
 from clinic.staff.keys import phone_key
-from clinic.staff.models import HistoryEntry, RegistrationList, StaffRegistration, StaffRegistrationDetail, StatusChange
+from clinic.staff.models import (
+    HealthNote,
+    HistoryEntry,
+    RegistrationList,
+    StaffRegistration,
+    StaffRegistrationDetail,
+    StatusChange,
+)
 from clinic.staff.transitions import check_transition, next_statuses
 
 EXPORT_MAX_ROWS = 5000  # a day at a branch is tens; the cap only stops a runaway export
@@ -40,6 +47,10 @@ class StaffStore(Protocol):
 
     def history(self, reference: str) -> tuple[Registration, list[HistoryEntry]] | None:
         """A registration and its history, oldest first."""
+        ...
+
+    def precautions(self, recommendation_id: str) -> list[str]:
+        """The precautions of a linked questionnaire still held (none once it has expired)."""
         ...
 
     def change_status(self, registration: Registration, entry: HistoryEntry, audit: dict[str, Any]) -> Registration:
@@ -79,12 +90,14 @@ class StaffService:
         secret: str,
         branches: frozenset[str],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        rules_out: Mapping[str, list[str]] | None = None,
     ) -> None:
         self.store = store
         self.audit = audit
         self.secret = secret
         self.branches = branches
         self.clock = clock
+        self.rules_out = rules_out or {}
 
     def _now(self) -> datetime:
         return self.clock().replace(microsecond=0)
@@ -204,7 +217,18 @@ class StaffService:
         self.audit.record(
             AuditEntry(at=self._now(), actor=user.username, action="read", references=[registration.reference])
         )
-        return StaffRegistrationDetail(**view(registration).model_dump(), history=history)
+        return StaffRegistrationDetail(
+            **view(registration).model_dump(), history=history, health_notes=self._health_notes(registration)
+        )
+
+    def _health_notes(self, registration: Registration) -> list[HealthNote]:
+        """The linked questionnaire's precautions, each with the treatments it rules out."""
+        if not registration.recommendation_id:
+            return []
+        return [
+            HealthNote(precaution=precaution, rules_out=self.rules_out.get(precaution, []))
+            for precaution in self.store.precautions(registration.recommendation_id)
+        ]
 
     def change(self, user: StaffUser, reference: str, change: StatusChange) -> StaffRegistration:
         """Move a registration along the state machine (optimistic: 409 ``STALE_STATUS`` for

@@ -15,6 +15,7 @@ history step, the audit entry, and for a cancellation the release of the trial c
 the place, as the person's own cancellation does.
 """
 
+import json
 import time
 from datetime import date
 from typing import Any
@@ -43,8 +44,9 @@ def _live(registration: Registration) -> bool:
 class DynamoStaffStore:
     """:class:`clinic.staff.service.StaffStore` on the registrations table."""
 
-    def __init__(self, table: str) -> None:
+    def __init__(self, table: str, recommendations_table: str = "") -> None:
         self.table = table
+        self.recommendations_table = recommendations_table
         self.registrations = DynamoRegistrations(table)
 
     def branch_page(
@@ -100,6 +102,25 @@ class DynamoStaffStore:
             )["Items"]
         references = [item["pk"]["S"].removeprefix("REG#") for item in items]
         return [found for reference in references if (found := self.get(reference))]
+
+    def precautions(self, recommendation_id: str) -> list[str]:
+        """One GetItem of the linked answers' precautions (nothing once they have expired)."""
+        if not self.recommendations_table:
+            return []
+        with storage_faults():
+            item = (
+                dynamodb()
+                .get_item(
+                    TableName=self.recommendations_table,
+                    Key={"pk": {"S": recommendation_id}},
+                    ProjectionExpression="answers, expires_at",
+                )
+                .get("Item")
+            )
+        if not item or int(item["expires_at"]["N"]) <= time.time():
+            return []
+        precautions: list[str] = json.loads(item["answers"]["S"]).get("precautions", [])
+        return precautions
 
     def history(self, reference: str) -> tuple[Registration, list[HistoryEntry]] | None:
         """One strongly consistent Query: the registration and its history items."""
