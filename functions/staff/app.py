@@ -30,7 +30,9 @@ from clinic.staff.service import StaffService
 from clinic.staff.store import DynamoStaffStore
 from clinic.staff.transitions import StaffStatus
 
-config = require("CONTENT_TABLE", "REGISTRATIONS_TABLE", "RECOMMENDATIONS_TABLE", "AUDIT_TABLE", "STAFF_KEY_SECRET")
+config = require(
+    "CONTENT_TABLE", "REGISTRATIONS_TABLE", "RECOMMENDATIONS_TABLE", "MESSAGES_TABLE", "AUDIT_TABLE", "STAFF_KEY_SECRET"
+)
 logger = Logger()
 metrics = Metrics()
 app = create_app()
@@ -172,6 +174,7 @@ def data_request(request: Annotated[DataRequestIn, Body()]) -> DataRequestOut:
         config.audit_table,
         config.audit_retention_days,
         staff_key(),
+        config.messages_table,
     )
     answer = DataRequests(store).handle(user, request)
     metrics.add_metric(name=f"DataRequest_{request.type}", unit=MetricUnit.Count, value=1)

@@ -14,6 +14,7 @@ from typing import Any
 from clinic.aws import dynamodb
 from clinic.dynamo import error_code, from_item, storage_faults, to_item
 from clinic.errors import Conflict
+from clinic.messaging_store import DynamoOutbox
 from clinic.privacy import ACTIVE, DataRequestRecord
 from clinic.registration import ConsentEvent, Registration
 from clinic.registration_store import DynamoRegistrations, release_items
@@ -33,12 +34,14 @@ class DynamoPersonalData:
         audit_table: str,
         audit_retention_days: int,
         secret: str,
+        messages_table: str = "",
     ) -> None:
         self.table = registrations_table
         self.recommendations_table = recommendations_table
         self.audit_table = audit_table
         self.audit_retention_days = audit_retention_days
         self.secret = secret
+        self.outbox = DynamoOutbox(messages_table) if messages_table else None
         self.staff = DynamoStaffStore(registrations_table)
         self.registrations = DynamoRegistrations(registrations_table)
 
@@ -84,8 +87,10 @@ class DynamoPersonalData:
         return [json.loads(item["doc"]["S"]) for item in self._ledger_keys(subject)]
 
     def messages(self, references: list[str]) -> list[dict[str, Any]]:
-        """What was sent about these registrations (none recorded yet by this stack)."""
-        return []
+        """What was sent about these registrations: one Query of the outbox each."""
+        if self.outbox is None:
+            return []
+        return [{"reference": ref} | sent for ref in references for sent in self.outbox.history(ref)]
 
     def correct(self, registration: Registration, corrected: Registration) -> None:
         """One conditional Put: the record exactly as read, or 409 STALE_STATUS."""

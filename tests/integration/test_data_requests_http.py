@@ -1,10 +1,12 @@
 """Personal-data requests over HTTP against the local stack: each request type end to end,
 the person's own opt-out, and an erasure that reaches every table."""
 
+import json
 from typing import Any
 
 import pytest
 
+from tests.integration.test_messages_http import wait_for
 from tests.integration.test_staff_http import a_day, as_user
 from tests.support import Answer, LocalApi
 
@@ -52,8 +54,12 @@ def test_each_request_type_end_to_end(local_stack: LocalApi) -> None:
         == 403
     )
 
+    wait_for(local_stack, "+85251238899", lambda items: any(i["channel"] == "sms" for i in items))
     access = data_request(local_stack, "access", "51238899")
     assert access.status == 200
+    sent = access.body["data"]["messages"]
+    assert {(m["kind"], m["channel"]) for m in sent} >= {("confirmation", "sms")}
+    assert all("51238899" not in json.dumps(m) for m in sent)  # the recipient is masked
     assert [r["reference"] for r in access.body["data"]["registrations"]] == [person["reference"]]
     assert access.body["data"]["recommendations"][0]["pk"] == person["recommendation_id"]
 

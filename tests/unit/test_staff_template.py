@@ -20,6 +20,7 @@ STAFF_NEEDS = {
     },
     "RegistrationsTable/index/*": {"dynamodb:Query"},  # the day's list, find by phone
     "RecommendationsTable": {"dynamodb:GetItem", "dynamodb:DeleteItem"},  # data requests: access, erasure
+    "MessagesTable": {"dynamodb:Query"},  # data requests: the messages sent
     "AuditTable": {"dynamodb:PutItem"},  # write-only: staff cannot read or rewrite the trail
     "StaffKeySecret": {"secretsmanager:GetSecretValue"},
 }
