@@ -88,6 +88,7 @@ unit: $(VENV)/.synced ## Unit and handler tests only (fast)
 
 bench: $(VENV)/.synced $(SAM) ## Cold starts as Lambda runs them, warm requests, sizes, load: each beside a floor
 	$(PY) -m tests.bench
+	$(PY) -m tests.bench_duplicates
 
 seed: $(VENV)/.synced ## Seed the knowledge base: make seed TABLE=<content table> [AWS_PROFILE=…]
 	@test -n "$(TABLE)" || { echo "usage: make seed TABLE=<ContentTableName output>"; exit 2; }

@@ -6,46 +6,21 @@ dates. Prints the medians and p90s and their ratio; a ratio near 1 means timing 
 them apart by no more than noise. Every request goes to loopback and the run is bounded.
 """
 
-import os
 import random
 import statistics
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from infra import cfn
-from tests.support import LocalApi
+from tests.support import start_local_stack
 
 ROUNDS = 150
 
 
-def start_stack() -> tuple[subprocess.Popen[str], LocalApi]:
-    """The local stack on a free port (as the tests' fixture starts it)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "infra.local_stack"],
-        cwd=cfn.ROOT,
-        env={**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1", "LOCAL_WORKERS": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "ready on " in line:
-            # Keep reading its log, or a full pipe would stall the stack.
-            threading.Thread(target=lambda: [None for _ in process.stdout or []], daemon=True).start()
-            return process, LocalApi(line.split("ready on ", 1)[1].strip())
-    raise RuntimeError("local stack did not start")
-
-
 def main() -> None:
     """Measure and print."""
-    process, api = start_stack()
-    try:
+    with start_local_stack({"LOCAL_WORKERS": "1"}) as api:
         opts = api.request("GET", "/registration-options").body
         first, closed = date.fromisoformat(opts["min_date"]), set(opts["closed_dates"])
         candidates = [first + timedelta(days=n) for n in range(40)]
@@ -76,9 +51,6 @@ def main() -> None:
             took = time.perf_counter() - started
             assert answer.status == kind, (answer.status, answer.body)
             timings[kind].append(took * 1000)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
     for kind, name in ((201, "new registration"), (409, "duplicate (409)")):
         values = sorted(timings[kind])
         print(f"{name:18s} median {statistics.median(values):6.2f} ms  p90 {values[int(0.9 * len(values))]:6.2f} ms")
