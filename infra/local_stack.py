@@ -130,9 +130,10 @@ class FunctionPool:
         """Run the function on ``event`` and return its proxy response."""
         return self._pool.submit(_invoke, self.name, event).result()
 
-    def close(self) -> None:
-        """Stop the workers."""
-        self._pool.shutdown(cancel_futures=True)
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers (``wait=False`` only asks them to stop, so that every pool can
+        wind down at once)."""
+        self._pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def _warm(_: int) -> bool:
@@ -499,6 +500,8 @@ def main() -> None:
         api.server_close()
         if api.pipeline:
             api.pipeline.stop()
+        for pool in api.pools.values():
+            pool.close(wait=False)
         for pool in api.pools.values():
             pool.close()
         dynamodb_server.shutdown()
