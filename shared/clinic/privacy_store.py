@@ -121,7 +121,9 @@ class DynamoPersonalData:
     def erase(self, registrations: list[Registration], recommendation_ids: list[str], subject: str) -> dict[str, int]:
         """Per registration one transaction; then the linked answers and the ledger."""
         counts = {"registrations": 0, "history": 0, "recommendations": 0, "consents": 0}
-        for registration in registrations:
+        # Active ones first: their release checks the claim is theirs, before a past one's
+        # erasure removes the person's claim outright.
+        for registration in sorted(registrations, key=lambda r: r.status not in ACTIVE):
             counts["history"] += self._erase_registration(registration)
             counts["registrations"] += 1
         with storage_faults():
@@ -149,6 +151,9 @@ class DynamoPersonalData:
         items: list[dict[str, Any]] = [{"Delete": {"TableName": self.table, "Key": key}} for key in keys]
         if registration.status in ACTIVE:
             items.extend(release_items(self.table, registration))
+        else:  # a trial used (attended, converted, no-show) still holds the person's claim
+            claim = {"pk": {"S": registration.claim_key}, "sk": {"S": "TRIAL"}}
+            items.append({"Delete": {"TableName": self.table, "Key": claim}})
         self.registrations.transact(items)
         return len(keys) - 1
 

@@ -189,3 +189,19 @@ def test_staff_see_the_linked_health_precautions_to_advise_safely(functions: dic
         claims=MANAGER,
     )
     assert without.body["health_notes"] == []
+
+
+def test_erasing_someone_whose_trial_was_used_frees_their_number(functions: dict[str, ModuleType]) -> None:
+    person = a_person(functions)
+    for status in ("confirmed", "attended"):
+        moved = call(
+            functions["Staff"],
+            "POST",
+            f"/staff/registrations/{person['reference']}/status",
+            body={"status": status},
+            claims=MANAGER,
+        )
+        assert moved.status == 200
+    assert request(functions["Staff"], "erasure").body["erased"]["registrations"] == 1
+    assert table_items("RegistrationsTable", "TRIAL#") == []
+    assert a_person(functions)["reference"] != person["reference"]  # may register again
