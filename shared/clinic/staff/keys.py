@@ -4,24 +4,14 @@ purpose, and the staff indexes' attributes of a registration item."""
 import hashlib
 import hmac
 
-from clinic.errors import StorageUnavailable
 from clinic.settings import settings
-
-_SECRET_MAX_AGE_SECONDS = 300
+from clinic.token_secret import secret_text
 
 
 def staff_key() -> str:
-    """The stack's staff secret (``STAFF_KEY_SECRET`` names it), fetched on first use and
-    cached by Powertools for five minutes. It keys the phone index and signs list cursors,
-    so it is not rotated (a new key would orphan the index)."""
-    from aws_lambda_powertools.utilities.parameters import get_secret
-    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-
-    try:
-        value = get_secret(settings().staff_key_secret, max_age=_SECRET_MAX_AGE_SECONDS)
-    except GetParameterError as error:  # throttled or unreachable: nothing was written yet
-        raise StorageUnavailable() from error
-    return value if isinstance(value, str) else bytes(value).decode()
+    """The stack's staff secret (``STAFF_KEY_SECRET`` names it). It keys the phone index and
+    signs list cursors, so it is not rotated (a new key would orphan the index)."""
+    return secret_text(settings().staff_key_secret)
 
 
 def subkey(secret: str, purpose: str) -> bytes:
