@@ -6,8 +6,8 @@ events to that queue by the template's rule; Scheduler runs the reminders daily.
 server keeps streams, buses, rules and queues but invokes no function, so here one
 background thread does what the two event source mappings do:
 
-1. read the table's stream (``GetRecords``) and invoke the events function's workers with a
-   DynamoDB Streams event; a failed record is retried from its position, as Lambda does;
+1. read the table's stream and invoke the events function's workers with a DynamoDB Streams
+   event; a failed record is retried from its position, as Lambda does;
 2. moto's EventBridge applies the template's rule and puts the matching events on the queue;
 3. receive from the queue and invoke the messages function's workers with an SQS event,
    deleting every message not reported as a batch item failure.
@@ -18,6 +18,7 @@ joined with the outbox for kind, language and reference; each message is printed
 once it is sent. Locally only: none of this is in template.yaml.
 """
 
+import copy
 import json
 import sys
 import threading
@@ -34,6 +35,11 @@ FUNCTIONS = ("EventsFunction", "MessagesFunction")  # invoked by the pipeline, n
 POLL_SECONDS = 0.2
 LOCAL_VISIBILITY_SECONDS = 2  # a failed message comes back quickly here (deployed: the queue's 180 s)
 MAX_STREAM_ATTEMPTS = 5  # as the template's MaximumRetryAttempts
+STREAM_BATCH = 50  # as the template's BatchSize
+
+# moto's server and this pipeline share the embedded AWS's state (the server runs in this
+# process): the server handles each request under this lock, the pipeline reads under it too.
+EMBEDDED_AWS = threading.Lock()
 
 
 class Invoker(Protocol):
@@ -54,11 +60,8 @@ def local_refs(base_url: str) -> dict[str, str]:
 def _client(service: str, region: str | None = None) -> Any:
     """One client per service and region (polling five times a second)."""
     import boto3
-    from botocore.config import Config
 
-    # Account-based endpoints (<account>.streams-ddb…) are unknown to moto's in-process mock.
-    config = Config(account_id_endpoint_mode="disabled")
-    return boto3.client(service, region_name=region, config=config)  # type: ignore[call-overload]
+    return boto3.client(service, region_name=region)  # type: ignore[call-overload]
 
 
 def create_resources(refs: dict[str, str]) -> None:
@@ -144,7 +147,6 @@ class Pipeline:
             "QueueArn"
         ]
         self.visibility_seconds = LOCAL_VISIBILITY_SECONDS
-        self._shard: str | None = None
         self._last_sequence: str | None = None
         self._pending: list[dict[str, Any]] = []
         self._attempts = 0
@@ -168,30 +170,30 @@ class Pipeline:
     def step(self) -> None:
         """One round: new stream records to the events function, the queue's messages to
         the messages function, and what was sent to the console."""
-        streams = _client("dynamodbstreams")
-        # A fresh iterator each round, after the last record read: when a transaction fails,
-        # moto restores the table from a copy, and an old iterator would keep reading the
-        # abandoned shard (with the failed transaction's writes, which DynamoDB never streams).
-        if self._shard is None:  # one shard per table in moto, the same after a restore
-            self._shard = streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"][0][
-                "ShardId"
-            ]
-        position: dict[str, str] = (
-            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self._last_sequence}
-            if self._last_sequence
-            else {"ShardIteratorType": "TRIM_HORIZON"}
-        )
-        iterator = streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=self._shard, **position)[
-            "ShardIterator"
-        ]
-        reply = streams.get_records(ShardIterator=iterator, Limit=100)
-        if reply["Records"]:
-            self._last_sequence = reply["Records"][-1]["dynamodb"]["SequenceNumber"]
-        self._pending += reply["Records"]
+        records = self._new_records()
+        if records:
+            self._last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
+        self._pending += records
         if self._pending:
             self._pending, self._attempts = self._publish(self._pending, self._attempts)
         if self._deliver(_client("sqs")):
             self.print_new()
+
+    def _new_records(self) -> list[dict[str, Any]]:
+        """The stream's records after the last one read, as ``GetRecords`` returns them.
+
+        Read from moto's backend under :data:`EMBEDDED_AWS`, not through its API: there,
+        ``GetShardIterator`` and ``GetRecords`` are two requests, and a transaction failing
+        between them leaves the iterator on the copy of the table moto abandons when it rolls
+        back, with the failed writes in its stream (DynamoDB never streams them), and the
+        records that follow reuse their sequence numbers."""
+        from moto.dynamodb.models import dynamodb_backends
+
+        with EMBEDDED_AWS:
+            shard = dynamodb_backends[ACCOUNT][self.region].get_table(self.refs["RegistrationsTable"]).stream_shard
+            assert shard is not None  # the template enables the table's stream
+            after = int(self._last_sequence) + 1 if self._last_sequence else shard.starting_sequence_number
+            return copy.deepcopy(shard.get(after, STREAM_BATCH))
 
     def _publish(self, records: list[dict[str, Any]], attempts: int) -> tuple[list[dict[str, Any]], int]:
         """Invoke the events function; keep the records from the first failure for a retry."""
@@ -243,13 +245,14 @@ class Pipeline:
         from moto.ses.models import ses_backends
         from moto.sns.models import sns_backends
 
-        raw: list[tuple[str, str, str, str]] = [
-            (message_id, "sms", phone, text)
-            for message_id, (phone, text) in list(sns_backends[ACCOUNT][self.messaging_region].sms_messages.items())
-        ]
-        for message in list(ses_backends[ACCOUNT][self.messaging_region].sent_messages):
-            for address in message.destinations.get("ToAddresses", []):
-                raw.append((message.id, "email", address, message.body))
+        with EMBEDDED_AWS:
+            raw: list[tuple[str, str, str, str]] = [
+                (message_id, "sms", phone, text)
+                for message_id, (phone, text) in sns_backends[ACCOUNT][self.messaging_region].sms_messages.items()
+            ]
+            for message in ses_backends[ACCOUNT][self.messaging_region].sent_messages:
+                for address in message.destinations.get("ToAddresses", []):
+                    raw.append((message.id, "email", address, message.body))
         outbox = self._outbox()
         items = []
         for message_id, channel, address, text in raw:

@@ -53,7 +53,12 @@ def start_dynamodb(host: str = "127.0.0.1") -> tuple[str, Any]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per DynamoDB call
 
     app = DomainDispatcherApplication(create_backend_app)
-    server = make_server(host, 0, app, threaded=False)
+
+    def one_at_a_time(environ: dict[str, Any], start_response: Any) -> Any:
+        with local_pipeline.EMBEDDED_AWS:  # the pipeline reads the stream between requests
+            return app(environ, start_response)
+
+    server = make_server(host, 0, one_at_a_time, threaded=False)
     threading.Thread(target=server.serve_forever, name="dynamodb", daemon=True).start()
     return f"http://{host}:{server.server_port}", server
 
