@@ -105,8 +105,9 @@ content-review: $(VENV)/.synced ## Regenerate docs/content-review.md (claims not
 
 # --- The Lambda layers: `sam build` runs build-ClinicLayer (BuildMethod: makefile) in a copy of
 # shared/, build-SearchLayer in a copy of layers/search/ (the FAQ function's own). Wheels for the layer's architecture (LAYER_ARCH: arm64 as deployed; `make bench` also
-# builds one for this machine), shared/clinic, and the bytecode of every module the functions can
-# import, compiled ahead as hash-based .pyc files (see infra/layer_bytecode.py).
+# builds one for this machine), shared/clinic, Powertools' re-exporting package __init__ files made
+# lazy (infra/layer_lazy_init.py), and the bytecode of every module the functions can import,
+# compiled ahead as hash-based .pyc files (infra/layer_bytecode.py).
 ROOT := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 LAYER_ARCH ?= aarch64
 LAYER_PLATFORMS := $(foreach tag,manylinux2014 manylinux_2_17 manylinux_2_28 manylinux_2_34,--platform $(tag)_$(LAYER_ARCH))
@@ -134,6 +135,7 @@ build-ClinicLayer:
 	$(install-layer-wheels)
 	cp -R clinic "$(ARTIFACTS_DIR)/python/"
 	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -prune -exec rm -rf {} +
+	$(PYTHON313) "$(ROOT)/infra/layer_lazy_init.py" "$(ARTIFACTS_DIR)/python"
 	$(PYTHON313) "$(ROOT)/infra/layer_bytecode.py" "$(ARTIFACTS_DIR)/python" $(wildcard $(ROOT)/functions/*/)
 
 # The FAQ function's search layer: every module of it is the FAQ search's, so all are compiled.

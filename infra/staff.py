@@ -90,7 +90,7 @@ def _service(target: Target) -> Any:
     return StaffService(
         DynamoStaffStore(config.registrations_table),
         DynamoAudit(config.audit_table, config.audit_retention_days),
-        staff_key(),
+        staff_key,
         frozenset(branch.id for branch in bundled_knowledge().branches),
     )
 

@@ -60,7 +60,7 @@ def _service() -> StaffService:
     return StaffService(
         DynamoStaffStore(config.registrations_table, config.recommendations_table),
         DynamoAudit(config.audit_table, config.audit_retention_days),
-        staff_key(),
+        staff_key,
         frozenset(branch.id for branch in kb.branches),
         rules_out={
             precaution: [t.id for t in kb.treatments if precaution in t.contraindications]

@@ -87,14 +87,14 @@ class StaffService:
         self,
         store: StaffStore,
         audit: AuditLog,
-        secret: str,
+        secret: Callable[[], str],
         branches: frozenset[str],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         rules_out: Mapping[str, list[str]] | None = None,
     ) -> None:
         self.store = store
         self.audit = audit
-        self.secret = secret
+        self.secret = secret  # fetched only by what needs it: a first page or a reference needs none
         self.branches = branches
         self.clock = clock
         self.rules_out = rules_out or {}
@@ -122,7 +122,7 @@ class StaffService:
             phone = hong_kong_mobile(q)
         except ValueError:
             raise ValidationFailed([FieldProblem("q", "INVALID_SEARCH")]) from None
-        return self.store.by_phone(phone_key(phone, self.secret))
+        return self.store.by_phone(phone_key(phone, self.secret()))
 
     def _filters(self, branch: str | None, day: date | None, status: str | None, q: str | None) -> dict[str, str]:
         """The filters as the audit trail records them (a search's text is personal: only its kind)."""
@@ -153,9 +153,9 @@ class StaffService:
             return sorted(found, key=lambda r: (r.preferred_date, r.created_at)), None
         assert branch is not None
         scope = f"{branch}|{day or ''}|{status or ''}"
-        start = decode_cursor(cursor, scope, self.secret)
+        start = decode_cursor(cursor, scope, self.secret()) if cursor else None
         items, last = self.store.branch_page(branch, day, status, limit, start)
-        return items, encode_cursor(last, scope, self.secret)
+        return items, encode_cursor(last, scope, self.secret()) if last else None
 
     def page(
         self,
