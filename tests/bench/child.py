@@ -5,7 +5,9 @@ development venv is visible: ``sys.path`` is the function directory, the layer's
 (both read-only copies of ``sam build``'s output), the standard library, then boto3 and its
 dependencies (which Lambda's runtime provides). It imports the handler module (INIT), invokes
 it once (the first, cold request), and in ``warm`` mode then counts the DynamoDB calls of
-each sample request and times its warm invocations (and the part spent outside DynamoDB).
+each sample request (and records them, for its floor to make) and times its warm
+invocations (and the part spent outside DynamoDB), each followed by its floor's when the
+sample names one.
 One JSON line on stdout is the answer.
 """
 
@@ -58,7 +60,7 @@ class Meter:
     def __init__(self) -> None:
         from botocore.client import BaseClient
 
-        self.calls = 0
+        self.made: list[tuple[str, Event]] = []  # (operation, parameters), for the floor to make too
         self.seconds = 0.0
         send = BaseClient._make_api_call  # type: ignore[attr-defined]  # botocore's one entry point
 
@@ -68,14 +70,26 @@ class Meter:
                 return send(client, operation, params)
             finally:
                 if client.meta.service_model.service_name == "dynamodb":  # a secret's first fetch is not one
-                    self.calls += 1
+                    self.made.append((operation, params))
                     self.seconds += time.perf_counter() - began
 
         BaseClient._make_api_call = metered  # type: ignore[attr-defined]
 
     def reset(self) -> None:
         """Start counting afresh."""
-        self.calls, self.seconds = 0, 0.0
+        self.made, self.seconds = [], 0.0
+
+
+def floor_handler(spec: Event, sample: Event, context: Context) -> Any:
+    """The sample's floor handler (module ``sample["floor"]`` of ``spec["floor_dir"]``), its
+    first call made; None when the sample has none."""
+    if not sample.get("floor"):
+        return None
+    if spec["floor_dir"] not in sys.path:
+        sys.path.append(spec["floor_dir"])
+    floor = __import__(sample["floor"]).lambda_handler
+    floor(sample["timed_events"][0], context)  # its client is made: the warm floor is timed
+    return floor
 
 
 def main() -> None:
@@ -108,10 +122,13 @@ def main() -> None:
             for event in sample["count_events"]:
                 meter.reset()
                 handler(event, context)
-                calls.append(meter.calls)
+                calls.append(len(meter.made))
+            made = meter.made  # the last counted request's calls
+            floor = floor_handler(spec, sample, context)
             statuses: set[int] = set()
             timings: list[float] = []
             outside: list[float] = []
+            floor_timings: list[float] = []
             for event in sample["timed_events"]:
                 meter.reset()
                 began = time.perf_counter()
@@ -119,10 +136,16 @@ def main() -> None:
                 took = time.perf_counter() - began
                 timings.append(took * 1000)
                 outside.append((took - meter.seconds) * 1000)
+                if floor is not None:  # right after: the same moment, the same table
+                    began = time.perf_counter()
+                    floor(event, context)
+                    floor_timings.append((time.perf_counter() - began) * 1000)
             warm[sample["label"]] = {
                 "calls": calls,
+                "made": made,
                 "timings_ms": timings,
                 "outside_dynamodb_ms": outside,
+                "floor_timings_ms": floor_timings,
                 "statuses": sorted(statuses),
             }
         result["warm"] = warm

@@ -6,7 +6,7 @@
 - ``lambda_copy``: a read-only copy with every file dated 1980, as SAM's zip leaves it.
 - ``runtime_copy``: boto3 and its dependencies with their bytecode, as Lambda's runtime has them.
 - ``Dynamo``: moto's DynamoDB server on loopback with the template's tables and the seeded
-  content, recording the operations it is sent (the floor replays a function's first one).
+  content, recording the operations it is sent (the cold floor replays a function's first one).
 - ``Container``: one fresh interpreter running ``child.py`` on a copy.
 """
 
@@ -228,9 +228,13 @@ class Container:
     handler: str
     environment: dict[str, str]
 
-    def run(self, cold_event: dict[str, Any], warm: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """Start a fresh interpreter: INIT, the first invoke, then the warm samples if any."""
+    def run(
+        self, cold_event: dict[str, Any], warm: list[dict[str, Any]] | None = None, floor_dir: Path | None = None
+    ) -> dict[str, Any]:
+        """Start a fresh interpreter: INIT, the first invoke, then the warm samples if any (with
+        their floors' modules from ``floor_dir``)."""
         spec = {
+            "floor_dir": str(floor_dir) if floor_dir else None,
             "name": self.name,
             "function_dir": str(self.function_dir),
             "layer_dir": str(self.layer_dir),
@@ -256,15 +260,15 @@ class Container:
         return result
 
 
-FLOOR_SOURCE = '''"""The floor: the least a Python function behind API Gateway does (boto3, pydantic, one call)."""
+FLOOR_SOURCE = '''"""The floor: the least a Python function behind API Gateway does (boto3, pydantic, its calls)."""
 
 import os
 
 import boto3
+from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
 
-OPERATION = {operation!r}
-PARAMS = {params!r}
+CALLS = {calls!r}
 
 
 class Query(BaseModel):
@@ -279,16 +283,23 @@ def lambda_handler(event, context):
     global _client
     if _client is None:
         _client = boto3.client("dynamodb", region_name=os.environ["AWS_REGION"])
-    getattr(_client, OPERATION)(**PARAMS)
+    for operation, params in CALLS:
+        try:
+            getattr(_client, operation)(**params)
+        except ClientError:  # a replayed conditional write is refused, after the same work
+            pass
     query = Query.model_validate(event.get("queryStringParameters") or {{}})
     return {{"statusCode": 200, "headers": {{"Content-Type": "application/json"}}, "body": query.model_dump_json()}}
 '''
 
 
-def floor_function(name: str, operation: str, params: dict[str, Any]) -> Path:
-    """The floor handler's code, making ``operation`` (DynamoDB's name) with ``params``."""
+def floor_function(name: str, calls: list[tuple[str, dict[str, Any]]], module: str = "app") -> Path:
+    """The floor handler's code (``module``.py in the folder ``name``), making ``calls``
+    (DynamoDB's operation names, parameters) in order."""
     folder = WORK / "src" / name
     folder.mkdir(parents=True, exist_ok=True)
-    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
-    (folder / "app.py").write_text(FLOOR_SOURCE.format(operation=snake, params=params), encoding="utf-8")
+    snake = [
+        ("".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_"), p) for operation, p in calls
+    ]
+    (folder / f"{module}.py").write_text(FLOOR_SOURCE.format(calls=snake), encoding="utf-8")
     return folder
