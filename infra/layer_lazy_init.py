@@ -20,6 +20,7 @@ from pathlib import Path
 
 PACKAGES = (
     "aws_lambda_powertools.event_handler",
+    "aws_lambda_powertools.event_handler.openapi",  # its spec merger, which only the build uses
     "aws_lambda_powertools.utilities.data_classes",
     "aws_lambda_powertools.utilities.parameters",  # secrets only, not SSM, AppConfig, DynamoDB
     "aws_lambda_powertools.utilities.batch",  # the SQS and stream processors, not Kinesis or FIFO

@@ -61,18 +61,19 @@ def merged_spec() -> dict[str, object]:
     os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Clinic")
     refs = cfn.local_refs()
     modules = [load_with_environment(function) for function in cfn.functions(refs).values()]
+    # A function behind an authorizer declares its scheme (the staff function), built on demand.
+    schemes = {m.__name__: m.security_schemes() for m in modules if hasattr(m, "security_schemes")}
     merge = OpenAPIMerge(
         title="Clinic API",
         version="1.0.0",
         description=DESCRIPTION,
         tags=["FAQ", "Registration", "Recommendation", "Staff"],
         on_conflict="error",
-        # A function that sits behind an authorizer declares its scheme (the staff function).
-        security_schemes={key: value for m in modules for key, value in getattr(m, "SECURITY_SCHEMES", {}).items()},
+        security_schemes={key: value for scheme in schemes.values() for key, value in scheme.items()},
     )
     for module in modules:
         if hasattr(module, "app"):
-            merge.add_schema(module.app.get_openapi_schema())
+            merge.add_schema(module.app.get_openapi_schema(security_schemes=schemes.get(module.__name__)))
     spec: dict[str, object] = json.loads(merge.get_openapi_json_schema())
     return spec
 

@@ -6,11 +6,10 @@ recorded in the audit trail.
 """
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, SecurityScheme
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
@@ -20,7 +19,6 @@ from clinic.api import create_app, openapi_responses
 from clinic.content_store import knowledge
 from clinic.knowledge import Lang
 from clinic.privacy import DataRequestIn, DataRequestOut, DataRequests
-from clinic.privacy_store import DynamoPersonalData
 from clinic.settings import require
 from clinic.staff.access import StaffUser, user_from_claims
 from clinic.staff.audit import DynamoAudit
@@ -29,6 +27,9 @@ from clinic.staff.models import RegistrationList, StaffRegistration, StaffRegist
 from clinic.staff.service import StaffService
 from clinic.staff.store import DynamoStaffStore
 from clinic.staff.transitions import StaffStatus
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.models import SecurityScheme
 
 config = require(
     "CONTENT_TABLE", "REGISTRATIONS_TABLE", "RECOMMENDATIONS_TABLE", "MESSAGES_TABLE", "AUDIT_TABLE", "STAFF_KEY_SECRET"
@@ -43,16 +44,23 @@ Day = Annotated[date | None, Query(description="A day (YYYY-MM-DD, Hong Kong)")]
 StatusFilter = Annotated[StaffStatus | None, Query()]
 Search = Annotated[str | None, Query(max_length=40, description="A reference or a phone number in any writing")]
 _STAFF_ERRORS = (401, 403, 422, 503)
-# Documented here; API Gateway's Cognito authorizer enforces it before the function runs.
-SECURITY_SCHEMES: dict[str, SecurityScheme] = {
-    "StaffCognito": APIKey(
-        name="Authorization",
-        in_=APIKeyIn.header,
-        description="An ID token of the staff user pool (`Bearer <token>` or bare); groups from `cognito:groups`.",
-    )
-}
 STAFF_SECURITY: list[dict[str, list[str]]] = [{"StaffCognito": []}]
-app.configure_openapi(title="Clinic staff API", security_schemes=SECURITY_SCHEMES)
+app.configure_openapi(title="Clinic staff API")
+
+
+def security_schemes() -> "dict[str, SecurityScheme]":
+    """The scheme of :data:`STAFF_SECURITY`, for the OpenAPI spec (API Gateway's Cognito
+    authorizer enforces it before the function runs). Built when the spec is, not at INIT:
+    Powertools' OpenAPI models cost a cold start tens of milliseconds."""
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
+
+    return {
+        "StaffCognito": APIKey(
+            name="Authorization",
+            in_=APIKeyIn.header,
+            description="An ID token of the staff user pool (`Bearer <token>` or bare); groups from `cognito:groups`.",
+        )
+    }
 
 
 def _service() -> StaffService:
@@ -167,6 +175,8 @@ def change_status(reference: Reference, change: Annotated[StatusChange, Body()])
 )
 def data_request(request: Annotated[DataRequestIn, Body()]) -> DataRequestOut:
     """Carried out at once; an anonymised record (type, dates, by whom) shows the 40-day duty."""
+    from clinic.privacy_store import DynamoPersonalData  # this route's alone: not on every cold start
+
     user = _user()
     store = DynamoPersonalData(
         config.registrations_table,

@@ -70,6 +70,7 @@ def test_the_rest_resolver_no_longer_loads_the_other_resolvers_or_asyncio(lazy_s
         "asyncio",
         "aws_lambda_powertools.event_handler.appsync",
         "aws_lambda_powertools.event_handler.bedrock_agent",
+        "aws_lambda_powertools.event_handler.openapi.merge",
         "aws_lambda_powertools.utilities.data_classes.kafka_event",
     }
     assert unused <= eager  # what Powertools' own files load
