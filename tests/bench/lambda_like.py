@@ -214,6 +214,9 @@ def lambda_environment(function: cfn.Function, dynamo_url: str, task_root: Path)
         "AWS_ENDPOINT_URL_DYNAMODB": dynamo_url,
         "AWS_ENDPOINT_URL": dynamo_url,  # the embedded AWS serves Secrets Manager too
         **function.environment,
+        # As the local stack: moto's transactions copy the table, seconds at times once a run
+        # has grown it, where DynamoDB takes milliseconds (the floor waits as long as it takes).
+        "DYNAMODB_READ_TIMEOUT": "20",
     }
 
 
