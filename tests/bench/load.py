@@ -5,63 +5,23 @@ starts). An error is a failed connection or any status other than the one the re
 should get: a 409 DATE_FULL would be one too, so every new registration takes its own slot.
 """
 
-import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from infra import cfn
 from tests.bench.samples import QUESTIONNAIRE, Form, Request
-from tests.support import LocalApi
+from tests.support import start_local_stack
 
 CLIENTS = 8
 REQUESTS_EACH = 25
 DEADLINE_S = 90.0
 
 
-class LocalStack:
-    """``python -m infra.local_stack`` on a free loopback port, started and stopped here."""
-
-    def __init__(self) -> None:
-        env = {**os.environ, "PORT": "0", "HOST": "127.0.0.1"}
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "infra.local_stack"],
-            cwd=cfn.ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        assert self._process.stdout is not None
-        self.url = ""
-        for line in self._process.stdout:
-            if "ready on " in line:
-                self.url = line.split("ready on ", 1)[1].split()[0]
-                break
-        if not self.url:
-            raise RuntimeError("the local stack did not start")
-        # Keep reading its request log, so that it never blocks on a full pipe.
-        threading.Thread(target=self._process.stdout.read, daemon=True).start()
-
-    def stop(self) -> None:
-        """Stop it (it shuts its workers down on SIGTERM)."""
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-
-
 def run(clients: int = CLIENTS, each: int = REQUESTS_EACH, deadline_s: float = DEADLINE_S) -> dict[str, Any]:
     """Concurrent clients against a fresh local stack: latencies, errors, throughput."""
-    stack = LocalStack()
-    try:
-        api = LocalApi(stack.url)
+    with start_local_stack() as api:
         options = api.request("GET", "/registration-options?treatment=acne-treatment&lang=en")
         form = Form(options.body)
         lock = threading.Lock()
@@ -100,8 +60,6 @@ def run(clients: int = CLIENTS, each: int = REQUESTS_EACH, deadline_s: float = D
         with ThreadPoolExecutor(max_workers=clients) as pool:
             list(pool.map(client, range(clients)))
         elapsed = time.perf_counter() - began
-    finally:
-        stack.stop()
     timings.sort()
     return {
         "clients": clients,

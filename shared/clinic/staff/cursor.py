@@ -27,19 +27,15 @@ def _signature(secret: str, payload: bytes) -> str:
     return _b64(hmac.new(subkey(secret, "cursor"), payload, hashlib.sha256).digest())[:22]
 
 
-def encode_cursor(last_key: dict[str, str] | None, scope: str, secret: str) -> str | None:
+def encode_cursor(last_key: dict[str, str], scope: str, secret: str) -> str:
     """The cursor for the page after ``last_key`` within ``scope`` (the list's filters)."""
-    if last_key is None:
-        return None
     payload = json.dumps({"k": last_key, "s": scope}, separators=(",", ":"), sort_keys=True).encode()
     return f"{_b64(payload)}.{_signature(secret, payload)}"
 
 
-def decode_cursor(cursor: str | None, scope: str, secret: str) -> dict[str, str] | None:
+def decode_cursor(cursor: str, scope: str, secret: str) -> dict[str, str]:
     """The ``ExclusiveStartKey`` a cursor stands for; 422 ``INVALID_CURSOR`` when it was
     altered, forged, or made for other filters."""
-    if not cursor:
-        return None
     try:
         encoded, signature = cursor.split(".", 1)
         payload = _unb64(encoded)
