@@ -4,7 +4,7 @@ cursors and the audit trail. The handler only parses and answers; the store only
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from clinic.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clinic.registration import Registration, hong_kong_mobile, normalise_reference
@@ -131,31 +131,37 @@ class StaffService:
             filters["q"] = "reference" if normalise_reference(q) else "phone"
         return filters
 
-    def _select(
+    def _found(
+        self, user: StaffUser, branch: str | None, day: date | None, status: str | None, q: str
+    ) -> list[Registration]:
+        """A search's answer (one page), within what the caller may see and the filters."""
+        found = [
+            r
+            for r in self._search(q)
+            if user.may_see(r.branch)
+            and (branch is None or r.branch == branch)
+            and (day is None or r.preferred_date == day)
+            and (status is None or r.status == status)
+        ]
+        return sorted(found, key=lambda r: (r.preferred_date, r.created_at))
+
+    def _record(
         self,
         user: StaffUser,
-        branch: str | None,
-        day: date | None,
-        status: str | None,
-        q: str | None,
-        limit: int,
-        cursor: str | None,
-    ) -> tuple[list[Registration], str | None]:
-        if q:
-            found = [
-                r
-                for r in self._search(q)
-                if user.may_see(r.branch)
-                and (branch is None or r.branch == branch)
-                and (day is None or r.preferred_date == day)
-                and (status is None or r.status == status)
-            ]
-            return sorted(found, key=lambda r: (r.preferred_date, r.created_at)), None
-        assert branch is not None
-        scope = f"{branch}|{day or ''}|{status or ''}"
-        start = decode_cursor(cursor, scope, self.secret()) if cursor else None
-        items, last = self.store.branch_page(branch, day, status, limit, start)
-        return items, encode_cursor(last, scope, self.secret()) if last else None
+        action: Literal["list", "export"],
+        rows: list[Registration],
+        filters: dict[str, str],
+    ) -> None:
+        """The audit entry of a list or an export: who, when, which registrations, which filters."""
+        self.audit.record(
+            AuditEntry(
+                at=self._now(),
+                actor=user.username,
+                action=action,
+                references=[r.reference for r in rows],
+                filters=filters,
+            )
+        )
 
     def page(
         self,
@@ -169,37 +175,33 @@ class StaffService:
     ) -> RegistrationList:
         """A page of registrations (a search answers on one page)."""
         branch = self._branch(user, branch, required=not q)
-        items, next_cursor = self._select(user, branch, day, status, q, limit, cursor)
-        self.audit.record(
-            AuditEntry(
-                at=self._now(),
-                actor=user.username,
-                action="list",
-                references=[r.reference for r in items],
-                filters=self._filters(branch, day, status, q),
-            )
-        )
+        next_cursor: str | None = None
+        if q:
+            items = self._found(user, branch, day, status, q)
+        else:
+            assert branch is not None
+            scope = f"{branch}|{day or ''}|{status or ''}"
+            start = decode_cursor(cursor, scope, self.secret()) if cursor else None
+            items, last = self.store.branch_page(branch, day, status, limit, start)
+            next_cursor = encode_cursor(last, scope, self.secret()) if last else None
+        self._record(user, "list", items, self._filters(branch, day, status, q))
         return RegistrationList(items=[view(r) for r in items], next_cursor=next_cursor)
 
     def export(self, user: StaffUser, branch: str | None, day: date | None, status: str | None, q: str | None) -> str:
-        """The CSV of everything the same list would show, every page."""
+        """The CSV of everything the same list would show, every page (followed by
+        DynamoDB's own last key: no cursor to sign and check in between)."""
         branch = self._branch(user, branch, required=not q)
-        rows: list[Registration] = []
-        cursor: str | None = None
-        while len(rows) < EXPORT_MAX_ROWS:
-            items, cursor = self._select(user, branch, day, status, q, PAGE, cursor)
-            rows.extend(items)
-            if cursor is None:
-                break
-        self.audit.record(
-            AuditEntry(
-                at=self._now(),
-                actor=user.username,
-                action="export",
-                references=[r.reference for r in rows],
-                filters=self._filters(branch, day, status, q),
-            )
-        )
+        if q:
+            rows = self._found(user, branch, day, status, q)
+        else:
+            assert branch is not None
+            rows, last = [], None
+            while len(rows) < EXPORT_MAX_ROWS:
+                items, last = self.store.branch_page(branch, day, status, PAGE, last)
+                rows.extend(items)
+                if last is None:
+                    break
+        self._record(user, "export", rows, self._filters(branch, day, status, q))
         return render_csv(view(r) for r in rows)
 
     def _visible(self, user: StaffUser, reference: str) -> tuple[Registration, list[HistoryEntry]]:
