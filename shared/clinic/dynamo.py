@@ -2,13 +2,10 @@
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import Any
 
 from clinic.errors import StorageUnavailable
-
-if TYPE_CHECKING:
-    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 # Errors that mean "storage cannot answer now", as opposed to a rule a request broke.
 UNAVAILABLE_CODES = frozenset(
@@ -50,25 +47,46 @@ def _is_throttled_transaction(error: Exception) -> bool:
     return any(reason.get("Code") in {"ThrottlingError", "TransactionConflict"} for reason in reasons)
 
 
-@cache
-def _serializer() -> "TypeSerializer":
-    from boto3.dynamodb.types import TypeSerializer
+# Attribute values written by hand, not with boto3's TypeSerializer: that one lives in the
+# boto3 package, whose import (resources, S3 transfers) costs about 20 ms of a cold start in a
+# function that otherwise needs only botocore. The items here hold JSON values only.
+def _typed(value: Any) -> dict[str, Any]:
+    if isinstance(value, bool):  # before int: bool is an int
+        return {"BOOL": value}
+    if isinstance(value, int | float | Decimal):
+        return {"N": str(value)}
+    if isinstance(value, str):
+        return {"S": value}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, Mapping):
+        return {"M": {str(key): _typed(item) for key, item in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [_typed(item) for item in value]}
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
 
-    return TypeSerializer()
 
-
-@cache
-def _deserializer() -> "TypeDeserializer":
-    from boto3.dynamodb.types import TypeDeserializer
-
-    return TypeDeserializer()
+def _plain(typed: Mapping[str, Any]) -> Any:
+    ((kind, value),) = typed.items()
+    match kind:
+        case "S" | "BOOL":
+            return value
+        case "N":
+            return int(value) if value.lstrip("-").isdigit() else Decimal(value)
+        case "NULL":
+            return None
+        case "M":
+            return {key: _plain(item) for key, item in value.items()}
+        case "L":
+            return [_plain(item) for item in value]
+    raise TypeError(f"unexpected DynamoDB type {kind}")
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A plain mapping as a DynamoDB item (attribute values typed)."""
-    return {key: _serializer().serialize(value) for key, value in values.items() if value is not None}
+    """A mapping of JSON values as a DynamoDB item (``None`` values left out)."""
+    return {key: _typed(value) for key, value in values.items() if value is not None}
 
 
 def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    """A DynamoDB item as a plain mapping."""
-    return {key: _deserializer().deserialize(value) for key, value in item.items()}
+    """A DynamoDB item as a plain mapping (numbers as ``int``, or ``Decimal`` when fractional)."""
+    return {key: _plain(value) for key, value in item.items()}
