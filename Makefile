@@ -63,7 +63,7 @@ cfn-lint: $(VENV)/.synced ## Lint template.yaml
 sam-validate: $(SAM) ## sam validate --lint
 	$(SAM) validate --lint
 
-sam-build: $(SAM) ## sam build (the layer from shared/ and the three functions, arm64)
+sam-build: $(SAM) ## sam build (the two layers and every function, arm64; see the build targets below)
 	PATH="$(dir $(PYTHON313)):$$PATH" $(SAM) build --cached
 
 checkov: $(SAM) $(CHECKOV) ## checkov on the SAM-transformed template (each skip explained in infra/checkov.yaml)
@@ -143,3 +143,10 @@ build-SearchLayer:
 	$(install-layer-wheels)
 	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -prune -exec rm -rf {} +
 	$(PYTHON313) -m compileall -q --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)/python"
+
+# Each function (BuildMethod: makefile, run in a copy of its CodeUri): its code and that code
+# compiled ahead, as for the layers; nothing else (its dependencies are the layers').
+build-%Function:
+	test -n "$(ARTIFACTS_DIR)"
+	cp *.py "$(ARTIFACTS_DIR)/"
+	$(PYTHON313) -m compileall -q --invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)"
