@@ -111,6 +111,7 @@ def catalogue(form: Form | None) -> list[Sample]:
             "GET /registration-options",
             lambda _: Request("GET", "/registration-options?treatment=acne-treatment&lang=en"),
             cold=True,
+            calls=1,
         ),
         Sample("POST /recommendations", lambda _: Request("POST", "/recommendations", QUESTIONNAIRE), cold=True),
         Sample("GET /treatments", lambda _: Request("GET", "/treatments?lang=en"), calls=0),

@@ -416,6 +416,7 @@ def test_dynamodb_round_trips(registration: ModuleType) -> None:
     created, new_calls = count_calls(lambda: register(registration, headers=key))
     _, replay_calls = count_calls(lambda: register(registration, headers=key))
     _, duplicate_calls = count_calls(lambda: register(registration, branch="mong-kok"))
+    _, options_calls = count_calls(lambda: call(registration, "GET", "/registration-options"))
     token = {"X-Manage-Token": created.body["manage_token"]}
     _, cancel_calls = count_calls(
         lambda: call(
@@ -428,6 +429,7 @@ def test_dynamodb_round_trips(registration: ModuleType) -> None:
     assert new_calls == ["TransactWriteItems"]
     assert replay_calls == duplicate_calls == ["TransactWriteItems"]
     assert cancel_calls == ["GetItem", "TransactWriteItems"]
+    assert options_calls == ["Query"]  # every branch's full dates: one partition (content cached)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The registrations repository's rare paths: contention, collisions and racing cancels."""
+"""The registrations repository's rare paths: contention, collisions, racing cancels, the
+capacity partition and the migration of counters into it."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from clinic.errors import StorageUnavailable
 from clinic.registration import ConsentRecord, Registration, token_hash
 from clinic.registration.service import ReferenceTaken
 from clinic.registration_store import DynamoRegistrations
+from infra.migrate_capacity import migrate
 from tests.support import client_error, dynamodb_calls
 
 NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
@@ -89,4 +91,62 @@ def test_a_cancel_that_loses_a_race_to_another_cancel_still_reports_cancelled(aw
     assert again.status == "cancelled"
     assert store.taken(["causeway-bay"], date(2026, 12, 1), date(2026, 12, 31)) == {
         "causeway-bay": {date(2026, 12, 3): 0}
+    }
+
+
+def test_every_branch_day_of_a_window_is_one_query(aws: None) -> None:
+    store = DynamoRegistrations("RegistrationsTable")
+    booked = [
+        ("PM-AAAA-0001", "causeway-bay", date(2026, 12, 3)),
+        ("PM-AAAA-0002", "mong-kok", date(2026, 12, 3)),
+        ("PM-AAAA-0003", "mong-kok", date(2026, 12, 9)),  # the window's last day
+        ("PM-AAAA-0004", "mong-kok", date(2026, 12, 10)),  # after it
+        ("PM-AAAA-0005", "tsuen-wan", date(2026, 12, 4)),  # a branch not asked for
+    ]
+    for n, (reference, branch, day) in enumerate(booked):
+        stored = registration(reference, phone=f"+8529123450{n}").model_copy(update={"branch": branch})
+        store.create(stored.model_copy(update={"preferred_date": day}), 20, None)
+    with dynamodb_calls() as calls:
+        taken = store.taken(["causeway-bay", "mong-kok", "central"], date(2026, 12, 3), date(2026, 12, 9))
+    assert calls == ["Query"]
+    assert taken == {
+        "causeway-bay": {date(2026, 12, 3): 1},
+        "mong-kok": {date(2026, 12, 3): 1, date(2026, 12, 9): 1},
+        "central": {},
+    }
+
+
+def old_counter(branch: str, day: date, taken: int) -> None:
+    dynamodb().put_item(
+        TableName="RegistrationsTable",
+        Item={
+            "pk": {"S": f"CAP#{branch}"},
+            "sk": {"S": day.isoformat()},
+            "taken": {"N": str(taken)},
+            "expires_at": {"N": "1900000000"},
+        },
+    )
+
+
+def test_old_counters_move_once_and_keep_what_was_booked_since(aws: None) -> None:
+    store = DynamoRegistrations("RegistrationsTable")
+    old_counter("causeway-bay", date(2026, 12, 3), 2)  # booked before the deploy
+    old_counter("mong-kok", date(2026, 12, 4), 1)
+    since = registration("PM-AAAA-0001", phone="+85291234501")
+    store.create(since, 20, None)  # booked after the deploy, before the migration
+
+    assert migrate("RegistrationsTable") == 2
+    assert migrate("RegistrationsTable") == 0
+    window = store.taken(["causeway-bay", "mong-kok"], date(2026, 12, 3), date(2026, 12, 31))
+    assert window == {"causeway-bay": {date(2026, 12, 3): 3}, "mong-kok": {date(2026, 12, 4): 1}}
+    old = [
+        item
+        for item in dynamodb().scan(TableName="RegistrationsTable")["Items"]
+        if item["pk"]["S"] in {"CAP#causeway-bay", "CAP#mong-kok"}
+    ]
+    assert old == []
+
+    store.cancel(since, NOW)  # a cancellation gives its unit back to the moved counter
+    assert store.taken(["causeway-bay"], date(2026, 12, 3), date(2026, 12, 3)) == {
+        "causeway-bay": {date(2026, 12, 3): 2}
     }
