@@ -7,6 +7,9 @@ record whose event cannot be put is reported as a batch item failure, so Lambda 
 from it (then bisects, then sends it to the dead-letter queue).
 """
 
+from clinic.startup import cold_start  # first: its import pauses the garbage collector (see there)
+
+# isort: split
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,6 +56,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     logger.info("event published", extra={"detail_type": event.detail_type, "reference": event.detail.reference})
 
 
+@cold_start
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 """FAQ function: list, ranked bilingual search, one entry, and 'was this helpful?' votes."""
 
+from clinic.startup import cold_start  # first: its import pauses the garbage collector (see there)
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools import Logger, Metrics
@@ -74,6 +77,7 @@ def post_feedback(id: FaqId, feedback: Annotated[FeedbackIn, Body()]) -> Feedbac
     return FeedbackAccepted(id=id)
 
 
+@cold_start
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, object], context: LambdaContext) -> dict[str, object]:

@@ -14,6 +14,9 @@ Each message goes out once per registration, kind and channel (:func:`clinic.mes
 Logs name the reference, kind and channel and the masked recipient, never the text.
 """
 
+from clinic.startup import cold_start  # first: its import pauses the garbage collector (see there)
+
+# isort: split
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -107,6 +110,7 @@ def send_reminders(scheduled_time: str) -> dict[str, Any]:
     return summary
 
 
+@cold_start
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

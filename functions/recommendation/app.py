@@ -1,5 +1,8 @@
 """Recommendation function: the pore questionnaire's scoring and the treatment catalogue."""
 
+from clinic.startup import cold_start  # first: its import pauses the garbage collector (see there)
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools import Logger, Metrics
@@ -96,6 +99,7 @@ def get_treatment(id: TreatmentIdPath, lang: LangQuery = None) -> CatalogueTreat
     return catalogue_entry(treatment, app.request_lang())
 
 
+@cold_start
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, object], context: LambdaContext) -> dict[str, object]:

@@ -4,6 +4,9 @@ Each route wires the request to :mod:`clinic.registration` (the rules and use ca
 :mod:`clinic.registration_store` (DynamoDB), and the outcome to the response.
 """
 
+from clinic.startup import cold_start  # first: its import pauses the garbage collector (see there)
+
+# isort: split
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -182,6 +185,7 @@ def opt_out_of_marketing(reference: Reference, x_manage_token: ManageToken = Non
     return MarketingOptOutOut(reference=withdrawn.reference, marketing_consent=False)
 
 
+@cold_start
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -5,6 +5,9 @@ history, move it along the state machine, export a day as CSV. Each read and cha
 recorded in the audit trail.
 """
 
+from clinic.startup import cold_start  # first: its import pauses the garbage collector (see there)
+
+# isort: split
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -192,6 +195,7 @@ def data_request(request: Annotated[DataRequestIn, Body()]) -> DataRequestOut:
     return answer
 
 
+@cold_start
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
