@@ -4,8 +4,8 @@
 2. Cold starts: each function of template.yaml in a fresh interpreter from a read-only,
    1980-dated copy of the build (INIT plus the first invoke against a local DynamoDB), and
    beside it the floor: a hand-written boto3 + pydantic handler making the function's first
-   DynamoDB call, from the same layer copy. ``BENCH_ROUNDS`` (default 7) alternating rounds;
-   the median of the rounds' ratios.
+   DynamoDB call, from the same layer copy. ``BENCH_ROUNDS`` (default 15: one cold start
+   here varies by ±20 %) alternating rounds; the median of the rounds' ratios.
 3. Warm requests: every sample of every function (``samples``), p50/p99, each against its
    own floor: the same hand-written handler making the DynamoDB calls that request makes (a
    request that makes none: one GetItem), timed right after it in the same process; and
@@ -25,7 +25,7 @@ from typing import Any
 
 from infra import cfn
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 WARM = int(os.environ.get("BENCH_WARM", "200"))
 OUTPUT = cfn.ROOT / "test-artifacts" / "bench.json"
 TARGETS = {"cold": 1.2, "warm": 1.5, "faq_p50_ms": 1.0, "layer_bytes": 6_000_000}
