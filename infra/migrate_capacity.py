@@ -61,7 +61,7 @@ def migrate(table: str) -> int:
                     "Delete": {
                         "TableName": table,
                         "Key": {"pk": item["pk"], "sk": item["sk"]},
-                        "ConditionExpression": "taken = :taken",  # moved by another run: refused
+                        "ConditionExpression": "taken = :taken",  # changed since the scan: fails, run it again
                         "ExpressionAttributeValues": {":taken": item["taken"]},
                     }
                 },

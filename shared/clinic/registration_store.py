@@ -7,8 +7,8 @@ One table, four kinds of item:
   its manage token;
 - ``pk=TRIAL#<sha256(phone|treatment)>, sk=TRIAL``: the person's one active trial claim;
 - ``pk=CAP#DAYS, sk=<date>#<branch>``: how many trials the branch-day has taken. Every
-  branch-day in one partition, so the options' full dates are one Query whatever the number
-  of branches (a branch's partition each cost one round trip per branch); its writes are one
+  branch-day sits in one partition, so the options' full dates are one Query whatever the
+  number of branches (a partition per branch cost a round trip each); it takes one write
   per registration or cancellation, far below a partition's 1,000 writes a second.
 - ``pk=IDEM#<sha256(Idempotency-Key)>, sk=IDEM``: a keyed submission's fingerprint, scope
   and stored answer (no manage token), until the key expires;
