@@ -1,4 +1,4 @@
-"""The staff domain's rules without storage: who may see what, cursors, the CSV."""
+"""The staff domain's rules without storage: who may see what, cursors, the CSV, the export's pages."""
 
 import csv
 import io
@@ -7,12 +7,16 @@ from datetime import UTC, date, datetime
 import pytest
 
 from clinic.errors import ApiError, ValidationFailed
+from clinic.registration import Registration
 from clinic.staff.access import Forbidden, Unauthorized, user_from_claims
+from clinic.staff.audit import AuditEntry
 from clinic.staff.cursor import decode_cursor, encode_cursor
 from clinic.staff.export import render_csv
 from clinic.staff.keys import phone_key
 from clinic.staff.models import StaffRegistration
+from clinic.staff.service import StaffService
 from clinic.staff.transitions import STATUSES, check_transition, next_statuses
+from tests.unit.test_events import a_registration
 
 
 @pytest.mark.parametrize("groups", ["managers", "[managers]", "branch-sha-tin,managers", "[branch-sha-tin managers]"])
@@ -93,3 +97,43 @@ def test_the_csv_has_a_bom_a_header_and_never_a_formula() -> None:
     assert rows[2][2] == "'=cmd|' /C calc'!A0"
     assert rows[2][rows[0].index("email")] == "'@evil"
     assert text.endswith("\r\n")
+
+
+class PagedStore:
+    """A branch's registrations in pages of two, with DynamoDB-like last keys."""
+
+    def __init__(self, registrations: list[Registration]) -> None:
+        self.registrations = registrations
+        self.starts: list[dict[str, str] | None] = []
+
+    def branch_page(
+        self, branch: str, day: date | None, status: str | None, limit: int, start: dict[str, str] | None
+    ) -> tuple[list[Registration], dict[str, str] | None]:
+        self.starts.append(start)
+        at = int(start["at"]) if start else 0
+        end = at + 2
+        return self.registrations[at:end], ({"at": str(end)} if end < len(self.registrations) else None)
+
+
+class AuditEntries:
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def record(self, entry: AuditEntry) -> None:
+        self.entries.append(entry)
+
+
+def test_an_export_follows_every_page_and_needs_no_secret() -> None:
+    registrations = [a_registration(reference=f"PM-AAAA-000{n}") for n in range(5)]
+    store, audit = PagedStore(registrations), AuditEntries()
+
+    def no_secret() -> str:
+        raise AssertionError("an export signs no cursor")
+
+    service = StaffService(store, audit, no_secret, frozenset({"causeway-bay"}))  # type: ignore[arg-type]
+    manager = user_from_claims({"cognito:username": "amy", "cognito:groups": "managers"})
+    rows = list(csv.DictReader(io.StringIO(service.export(manager, "causeway-bay", None, None, None).lstrip("\ufeff"))))
+
+    assert store.starts == [None, {"at": "2"}, {"at": "4"}]
+    assert [row["reference"] for row in rows] == [r.reference for r in registrations]
+    assert [(e.action, e.references) for e in audit.entries] == [("export", [r.reference for r in registrations])]
