@@ -3,8 +3,8 @@
 A cold start creates about a hundred thousand objects the collector tracks (modules,
 classes, pydantic validators, botocore's service model), and nearly all of them live as
 long as the container: the collector traverses them again and again while they are made
-and finds nothing to free. Measured with ``make bench``'s machinery, that was about a tenth
-of a cold start. Each handler module
+and finds nothing to free. Measured with ``make bench``'s machinery (two builds, same run),
+that was 7 to 10 % of a cold start. Each handler module
 imports this module before anything else (the import pauses the collector) and wraps its
 handler in :func:`cold_start`; after the first invocation, what exists is moved out of the
 collector's generations (``gc.freeze``, so later collections skip it too) and collecting

@@ -5,7 +5,7 @@
    1980-dated copy of the build (INIT plus the first invoke against a local DynamoDB), and
    beside it the floor: a hand-written boto3 + pydantic handler making the function's first
    DynamoDB call, from the same layer copy. ``BENCH_ROUNDS`` (default 15: one cold start
-   here varies by ±20 %) alternating rounds; the median of the rounds' ratios.
+   here varies by 20 % and more) alternating rounds; the median of the rounds' ratios.
 3. Warm requests: every sample of every function (``samples``), p50/p99, each against its
    own floor: the same hand-written handler making the DynamoDB calls that request makes (a
    request that makes none: one GetItem), timed right after it in the same process; and
